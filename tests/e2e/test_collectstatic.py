@@ -349,3 +349,61 @@ def test_progress_line_on_a_terminal_only(tmp_path, project):
     assert text.endswith(f"\r\x1b[K\r\n600 static files copied to '{project / 'staticfiles'}'.\r\n")
     r = collect(project, "--noinput", "--clear")  # not a terminal: no progress line
     assert "Collecting static files" not in r.stdout
+
+
+@pytest.mark.parametrize("storage", ["StaticFilesStorage", "ManifestStaticFilesStorage"])
+def test_generated_tree_same_as_django(tmp_path, storage):
+    """Issue 7's acceptance, on a smaller tree: a generated project (about 300
+    files over 10 apps and STATICFILES_DIRS, with duplicates, nested folders,
+    ignored files and stylesheets using url() and @import — static_tree.py)
+    gives the same STATIC_ROOT as Django 3.2's collectstatic, byte for byte
+    (hashed copies, rewritten CSS and staticfiles.json included), the same
+    output, and a second run that copies nothing."""
+    from conftest import MVT
+    import static_tree
+    site = tmp_path / "site"
+    labels = static_tree.generate(site, MVT, files=300, apps=10, seed=11, storage=storage)
+    root = site / "staticfiles"
+    sources = [site / "static"] + [site / label / "static" for label in labels]
+    listed = [p.relative_to(s).as_posix() for s in sources for p in s.rglob("*") if p.is_file()]
+    # The tree has what the test is about.
+    assert len(listed) >= 300
+    assert len(listed) - len(set(listed)) >= 10  # duplicates across locations
+    assert any(n.startswith("CVS/") for n in listed) and any(n.endswith("~") for n in listed)
+    assert any(n.count("/") >= 5 for n in listed)
+    css_text = "".join(p.read_text() for s in sources for p in s.rglob("*.css"))
+    assert "@import url(" in css_text and '@import "' in css_text and "?#iefix" in css_text
+
+    django = DjangoMirror(tmp_path / "django", site, apps=labels, storage=storage)
+    d1 = django.run("collectstatic", "--noinput")
+    assert d1.returncode == 0, d1.stderr
+    django_files = files_with_bytes(root)
+    shutil.rmtree(root)
+
+    m1 = collect(site, "--noinput")
+    assert m1.returncode == 0, m1.stderr
+    assert m1.stdout == d1.stdout
+    mvt_files = files_with_bytes(root)
+    assert sorted(mvt_files) == sorted(django_files)
+    assert [n for n in mvt_files if mvt_files[n] != django_files[n]] == []
+    unique = set(listed) - {n for n in listed if n.startswith(("CVS/", ".git/")) or n.rsplit("/", 1)[-1][0] == "."
+                            or n.endswith("~")}
+    if storage == "StaticFilesStorage":
+        assert set(mvt_files) == unique
+    else:
+        paths = json.loads(mvt_files["staticfiles.json"])["paths"]
+        assert set(paths) == unique and set(mvt_files) == unique | set(paths.values()) | {"staticfiles.json"}
+        assert re.search(r", (\d+) post-processed\.", summary(m1))
+
+    mtimes = {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+    m2 = collect(site, "--noinput", "-v", "2")
+    assert m2.returncode == 0, m2.stderr
+    assert "Copying '" not in m2.stdout
+    assert re.search(rf"\n0 static files copied to '{re.escape(str(root))}', {len(unique)} unmodified[.,]",
+                     m2.stdout)
+    assert files_with_bytes(root) == django_files
+    if storage == "StaticFilesStorage":  # the manifest storage rewrites its hashed copies, as Django's
+        assert {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()} == mtimes
+    d2 = django.run("collectstatic", "--noinput", "-v", "2")  # Django agrees nothing needs copying
+    assert d2.returncode == 0, d2.stderr
+    assert m2.stdout == d2.stdout
