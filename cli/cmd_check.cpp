@@ -4,6 +4,7 @@
 #include "cli/command.hpp"
 #include "core/checks.hpp"
 #include "cli/system_checks.hpp"
+#include "runserver/template_checks.hpp"
 
 namespace mvt::cli {
 
@@ -29,6 +30,17 @@ class CheckCommand : public Command {
       for (const auto& label : app_labels_) keep = keep || m.obj.rfind(label + ".", 0) == 0;
       if (keep) messages.push_back(std::move(m));
     }
+    // Templates (mvt's templates.E100/E101; Django has no such check). Only
+    // here, not in runserver's checks: Django's runserver starts with a broken
+    // template and reports it when rendering, and so does mvt's. `check APP...`
+    // checks those apps' templates/ and the project's TEMPLATES.DIRS.
+    std::vector<runserver::TemplateDir> dirs;
+    for (auto& d : runserver::template_dirs(project)) {
+      bool keep = app_labels_.empty() || d.app_label.empty();
+      for (const auto& label : app_labels_) keep = keep || d.app_label == label;
+      if (keep) dirs.push_back(std::move(d));
+    }
+    for (auto& m : runserver::check_templates(project, dirs)) messages.push_back(std::move(m));
     CheckLevel level = CheckLevel::Error;
     parse_check_level(fail_level_, level);
     CheckReport report = format_check_report(messages, project.settings.silenced_system_checks, level);
