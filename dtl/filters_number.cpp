@@ -150,9 +150,9 @@ std::string filesizeformat(const Value& v) {
   auto b = py_int(v);
   const std::string nb = "\xc2\xa0";
   if (!b || (v.is_string() && false)) return "0" + nb + "bytes";
-  std::int64_t bytes = *b;
-  bool negative = bytes < 0;
-  if (negative) bytes = -bytes;
+  // The magnitude as unsigned: -INT64_MIN does not fit an int64.
+  bool negative = *b < 0;
+  std::uint64_t bytes = negative ? 0 - static_cast<std::uint64_t>(*b) : static_cast<std::uint64_t>(*b);
   const double KB = 1024.0, MB = KB * 1024, GB = MB * 1024, TB = GB * 1024, PB = TB * 1024;
   auto fmt = [](double x) {
     char buf[64];
@@ -176,7 +176,17 @@ std::string filesizeformat(const Value& v) {
 void register_number_filters(Library& lib) {
   lib.filter("add", [](const Value& v, const Value* arg, FilterContext&) -> Value {
     auto a = py_int(v), b = py_int(*arg);
-    if (a && b) return Value::integer(*a + *b);
+    if (a && b) {
+      std::int64_t sum;
+      if (!__builtin_add_overflow(*a, *b, &sum)) return Value::integer(sum);
+      // Python's ints do not overflow: the exact sum, as a Decimal (printed alike).
+      __int128 wide = static_cast<__int128>(*a) + *b;
+      bool neg = wide < 0;
+      unsigned __int128 mag = neg ? -static_cast<unsigned __int128>(wide) : static_cast<unsigned __int128>(wide);
+      std::string digits;
+      for (; mag; mag /= 10) digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(mag % 10)));
+      return Value::decimal(*Decimal::parse((neg ? "-" : "") + digits));
+    }
     // value + arg
     if (v.is_string() && arg->is_string()) return Value::string(v.as_string() + arg->as_string());
     if (v.is_list() && arg->is_list() && v.as_list().tuple == arg->as_list().tuple) {
@@ -216,7 +226,7 @@ void register_number_filters(Library& lib) {
     if (!a) throw RenderError("ValueError", "invalid literal for int() with base 10: " + v.repr());
     if (!b) throw RenderError("ValueError", "invalid literal for int() with base 10: " + arg->repr());
     if (*b == 0) throw RenderError("ZeroDivisionError", "integer division or modulo by zero");
-    return Value::boolean(*a % *b == 0);
+    return Value::boolean(*b == -1 || *a % *b == 0);  // INT64_MIN % -1 traps on x86
   }, FilterOptions{FilterArg::Required});
   lib.filter("floatformat", [](const Value& v, const Value* arg, FilterContext&) { return floatformat(v, arg); },
              FilterOptions{FilterArg::Optional, true});
