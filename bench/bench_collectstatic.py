@@ -7,6 +7,10 @@ the ratios. Targets: mvt >= 20x Django, and within 2x of cp -r.
 
 Usage: bench/bench_collectstatic.py [--mvt build/mvt] [--files 5000] [--apps 10]
                                     [--repeat 5] [--storage StaticFilesStorage]
+                                    [--tree simple|rich] [--verify]
+--tree rich uses tests/e2e/static_tree.py's tree (duplicates across apps,
+ignored files, stylesheets with url()/@import); --verify also checks that
+mvt's STATIC_ROOT is byte-identical to Django's (issue 7's Done-when).
 Run it with /usr/bin/python3 (Debian's Python, which has Django)."""
 import argparse
 import os
@@ -22,7 +26,8 @@ import time
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests" / "e2e"))
-from django_mirror import DjangoMirror  # noqa: E402
+from django_mirror import DjangoMirror, files_with_bytes  # noqa: E402
+import static_tree  # noqa: E402
 
 
 def generate(project, mvt, files, apps, seed=7):
@@ -83,13 +88,19 @@ def main():
                          "measured rather than the disk; pass e.g. /tmp to include the disk)")
     ap.add_argument("--storage", default="StaticFilesStorage",
                     choices=["StaticFilesStorage", "ManifestStaticFilesStorage"])
+    ap.add_argument("--tree", default="simple", choices=["simple", "rich"])
+    ap.add_argument("--verify", action="store_true",
+                    help="compare mvt's STATIC_ROOT with Django's, file by file (not timed)")
     args = ap.parse_args()
     mvt = str(pathlib.Path(args.mvt).resolve())
 
     with tempfile.TemporaryDirectory(prefix="mvt-bench-", dir=args.dir) as tmp:
         tmp = pathlib.Path(tmp)
         project = tmp / "site"
-        labels = generate(project, mvt, args.files, args.apps)
+        if args.tree == "rich":
+            labels = static_tree.generate(project, mvt, args.files, args.apps, seed=7)
+        else:
+            labels = generate(project, mvt, args.files, args.apps)
         if args.storage != "StaticFilesStorage":
             s = project / "settings.yaml"
             s.write_text(s.read_text().replace("STATICFILES_STORAGE: StaticFilesStorage",
@@ -99,6 +110,7 @@ def main():
         django_cmd = [django_python(), "-m", "django", "collectstatic", "--noinput", "--settings=djsettings"]
         django_env = {**os.environ, "PYTHONPATH": str(tmp / "django"), "PYTHONDONTWRITEBYTECODE": "1"}
         sources = [str(project / label / "static") + "/." for label in labels] + [str(project / "static") + "/."]
+        sources = [s for s in sources if os.path.isdir(s)]
         cp_dest = tmp / "cp-dest"
 
         names = ("mvt first", "mvt second", "django first", "django second", "cp -r")
@@ -135,6 +147,9 @@ def main():
             cpu["django second"].append(c)
             summaries["django second"] = out.strip().splitlines()[-1]
 
+        if args.verify:
+            verify(mvt, project, root, django_cmd, tmp / "django", django_env)
+
         med = {k: statistics.median(v) for k, v in results.items()}
         mcpu = {k: statistics.median(v) for k, v in cpu.items()}
         print(f"collectstatic benchmark: {args.files} files over {args.apps} apps, {args.storage}, "
@@ -151,6 +166,24 @@ def main():
                                     ("Django / mvt, second run", "django second", "mvt second", ">= 20x"),
                                     ("mvt first / cp -r       ", "mvt first", "cp -r", "<= 2")):
             print(f"  {label}: {med[a] / med[b]:7.2f}  {mcpu[a] / mcpu[b]:7.2f}   (target {target})")
+
+
+def verify(mvt, project, root, django_cmd, django_dir, django_env):
+    """Django's first run, then mvt's into an empty STATIC_ROOT: the same files
+    with the same bytes (staticfiles.json and rewritten CSS included)."""
+    shutil.rmtree(root, ignore_errors=True)
+    _, _, d_out = timed(django_cmd, django_dir, django_env)
+    django_files = files_with_bytes(root)
+    shutil.rmtree(root)
+    _, _, m_out = timed([mvt, "collectstatic", "--noinput"], project)
+    mvt_files = files_with_bytes(root)
+    differ = sorted(n for n in set(mvt_files) | set(django_files) if mvt_files.get(n) != django_files.get(n))
+    print(f"verify: Django and mvt STATIC_ROOT: {len(django_files)} / {len(mvt_files)} files, "
+          f"{len(differ)} differ{' (e.g. ' + ', '.join(differ[:5]) + ')' if differ else ''}; "
+          f"output {'identical' if d_out == m_out else 'DIFFERENT'}")
+    _, _, m2 = timed([mvt, "collectstatic", "--noinput"], project)
+    print(f"verify: mvt second run: {m2.strip().splitlines()[-1].replace(str(root), 'STATIC_ROOT')}; "
+          f"STATIC_ROOT {'unchanged' if files_with_bytes(root) == django_files else 'CHANGED'}")
 
 
 def django_python():
