@@ -83,14 +83,19 @@ class UserObject : public dtl::Object {
   dtl::Value inst_;
 };
 
-std::vector<std::string> permissions_of(RequestEnv& env, const db::SqlValue& pk) {
+/// ModelBackend.get_all_permissions: the user's own and their groups'
+/// permissions as "app_label.codename"; a superuser has every permission.
+std::vector<std::string> permissions_of(RequestEnv& env, const db::SqlValue& pk, bool superuser) {
   std::vector<std::string> out;
-  const std::string sql =
-      "SELECT ct.app_label, p.codename FROM auth_permission p INNER JOIN django_content_type ct ON p.content_type_id = ct.id "
-      "WHERE p.id IN (SELECT permission_id FROM auth_user_user_permissions WHERE user_id = ?) "
+  const std::string all =
+      "SELECT ct.app_label, p.codename FROM auth_permission p INNER JOIN django_content_type ct ON p.content_type_id = ct.id";
+  const std::string sql = superuser ? all : all +
+      " WHERE p.id IN (SELECT permission_id FROM auth_user_user_permissions WHERE user_id = ?) "
       "OR p.id IN (SELECT gp.permission_id FROM auth_group_permissions gp INNER JOIN auth_user_groups ug ON gp.group_id = ug.group_id WHERE ug.user_id = ?)";
   try {
-    for (const auto& row : env.data().fetch({sql, {pk, pk}})) out.push_back(row[0].to_text() + "." + row[1].to_text());
+    std::vector<db::SqlValue> params;
+    if (!superuser) params = {pk, pk};
+    for (const auto& row : env.data().fetch({sql, params})) out.push_back(row[0].to_text() + "." + row[1].to_text());
   } catch (const std::exception&) {
   }
   return out;
@@ -187,12 +192,10 @@ HttpResponse login_view(RequestEnv& env, RequestState& state) {
         std::string next = safe_next(env);
         return HttpResponse::redirect(next.empty() ? resolve_url(env, env.site().settings().login_redirect_url) : next);
       }
-      // Django tells an inactive user apart only when the password is right.
-      auto row = user_from(env, {eq("username", form->cleaned_data().at("username").str())});
-      if (row && !row->is_active && hashers::check_password(form->cleaned_data().at("password").str(), row->password))
-        form->add_error("", "This account is inactive.");
-      else
-        form->add_error("", "Please enter a correct username and password. Note that both fields may be case-sensitive.");
+      // ModelBackend refuses inactive users in authenticate() itself, so
+      // Django 3.2 gives them the same message as a wrong password
+      // ("This account is inactive." needs AllowAllUsersModelBackend).
+      form->add_error("", "Please enter a correct username and password. Note that both fields may be case-sensitive.");
     }
   } else if (method != "GET" && method != "HEAD") {
     HttpResponse r(405, "");
@@ -217,9 +220,9 @@ HttpResponse logout_view(RequestEnv& env, RequestState& state) {
   if (state.session) state.session->flush();
   env.set_user(anonymous_user_value(), [] { return std::vector<std::string>{}; }, false, false);
   const auto& s = env.site().settings();
-  std::string to;
-  if (s.logout_redirect_url) to = resolve_url(env, *s.logout_redirect_url);
-  else to = safe_next(env);
+  // LogoutView.get_success_url: a safe `next` first, then LOGOUT_REDIRECT_URL.
+  std::string to = safe_next(env);
+  if (to.empty() && s.logout_redirect_url) to = resolve_url(env, *s.logout_redirect_url);
   if (!to.empty()) return HttpResponse::redirect(to);
   return html_response(render_or_default(env, "registration/logged_out.html", kLoggedOutTemplate,
                                          {{"title", dtl::Value::string("Logged out")}}));
@@ -263,8 +266,17 @@ HttpResponse password_change_view(RequestEnv& env, RequestState& state, bool don
         form->add_error("new_password2", "The two password fields didn’t match.");
         ok = false;
       } else {
+        // validate_password(password2, self.user): every attribute of
+        // UserAttributeSimilarityValidator's DEFAULT_USER_ATTRIBUTES.
         password_validation::UserAttributes attrs;
         attrs.username = user.username;
+        auto attr = [&](const char* n) {
+          auto v = user.instance.as_object().resolve(n);
+          return v && !v->is_none() ? v->str() : std::string();
+        };
+        attrs.first_name = attr("first_name");
+        attrs.last_name = attr("last_name");
+        attrs.email = attr("email");
         auto problems = password_validation::validate_password(p2, &attrs);
         for (auto& p : problems) form->add_error("new_password2", p.message);
         ok = ok && problems.empty();
@@ -327,8 +339,9 @@ std::optional<AuthUser> authenticate(RequestEnv& env, const std::string& usernam
 void set_request_user(RequestEnv& env, const AuthUser& user) {
   db::SqlValue pk = user.pk;
   RequestEnv* e = &env;
+  bool superuser = user.is_superuser;
   env.set_user(dtl::Value::object(std::make_shared<UserObject>(user.instance)),
-               [e, pk] { return permissions_of(*e, pk); }, user.is_active, user.is_superuser);
+               [e, pk, superuser] { return permissions_of(*e, pk, superuser); }, user.is_active, user.is_superuser);
   env.set_user_instance(user.instance);
 }
 

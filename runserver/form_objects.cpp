@@ -98,11 +98,12 @@ class BoundFieldObject : public dtl::Object {
     if (name == "field") return dtl::Value::object(std::make_shared<FieldDefObject>(f_));
     if (name == "css_classes") return dtl::Value::string("");
     if (name == "as_widget") return dtl::Value::safe(form_->render_widget(f_));
+    if (name == "as_hidden") return dtl::Value::safe(form_->render_hidden(f_));
     if (name == "data") return form_->bound_value(f_);
     if (name == "initial") return f_.initial;
     return std::nullopt;
   }
-  std::string str() const override { return form_->render_widget(f_); }
+  std::string str() const override { return form_->render_field(f_); }
   bool is_html() const override { return true; }
   std::string type_name() const override { return "BoundField"; }
 

@@ -4,9 +4,13 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "dtl/node.hpp"
 #include "dtl/text.hpp"
+#include "dtl/timezone.hpp"
 #include "runserver/field_values.hpp"
+#include "runserver/model_save.hpp"
 
 namespace mvt::runserver {
 
@@ -55,6 +59,8 @@ dtl::Value default_initial(const FieldDef& f, const ValueSettings& s) {
     case models::Value::Kind::Int: return dtl::Value::integer(v.as_int());
     case models::Value::Kind::Float: return dtl::Value::real(v.as_float());
     case models::Value::Kind::Callable: return dtl::Value::none();
+    case models::Value::Kind::List:
+    case models::Value::Kind::Map: return model_value_to_dtl(v);
     case models::Value::Kind::String:
       try {
         return from_db_value(f, to_db_value(f, dtl::Value::string(v.as_string()), s), s);
@@ -63,6 +69,108 @@ dtl::Value default_initial(const FieldDef& f, const ValueSettings& s) {
       }
     default: return dtl::Value::none();
   }
+}
+
+/// A callable default called, as the form's initial value (Field.formfield
+/// passes the callable; BoundField.initial calls it). timezone.now is aware
+/// in UTC (naive local without USE_TZ), date.today the date in TIME_ZONE,
+/// uuid4 a UUID (shown dashed), dict and list empty JSON values.
+dtl::Value callable_initial(const FieldDef& f, const ValueSettings& s) {
+  const std::string& name = f.default_value->as_string();
+  const dtl::TimeZone* tz = dtl::TimeZone::locate(s.time_zone);
+  if (name == "timezone.now") return dtl::Value::datetime(dtl::now(s.use_tz ? dtl::TimeZone::locate("UTC") : nullptr, tz));
+  if (name == "date.today") {
+    dtl::DateTime now = dtl::now(s.use_tz ? dtl::TimeZone::locate("UTC") : nullptr, tz);
+    return dtl::Value::date((s.use_tz && tz ? dtl::localtime(now, tz) : now).date);
+  }
+  if (name == "uuid.uuid4") {
+    std::string h = field_default(f, s).str();  // 32 hex digits
+    return dtl::Value::string(h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" +
+                              h.substr(20));
+  }
+  if (name == "dict") return dtl::Value::map({});
+  if (name == "list") return dtl::Value::list({});
+  return dtl::Value::none();
+}
+
+/// json.dumps(value, ensure_ascii=False): Python's separators ", " and ": ".
+void append_json_dumps(std::string& out, const dtl::Value& v) {
+  switch (v.type()) {
+    case dtl::Value::Type::None: out += "null"; return;
+    case dtl::Value::Type::Bool: out += v.as_bool() ? "true" : "false"; return;
+    case dtl::Value::Type::String: out += nlohmann::json(v.as_string()).dump(); return;
+    case dtl::Value::Type::List: {
+      out += "[";
+      bool first = true;
+      for (const auto& e : v.as_list().items) {
+        if (!first) out += ", ";
+        first = false;
+        append_json_dumps(out, e);
+      }
+      out += "]";
+      return;
+    }
+    case dtl::Value::Type::Map: {
+      out += "{";
+      bool first = true;
+      for (const auto& [k, e] : v.as_map().items) {
+        if (!first) out += ", ";
+        first = false;
+        out += nlohmann::json(k).dump() + ": ";
+        append_json_dumps(out, e);
+      }
+      out += "}";
+      return;
+    }
+    default: out += v.str(); return;  // int, float (Python repr)
+  }
+}
+
+/// json.dumps of parsed JSON text, with Python's separators (a bound
+/// JSONField's bound_data + prepare_value).
+void append_json_dumps(std::string& out, const nlohmann::ordered_json& j) {
+  if (j.is_object()) {
+    out += "{";
+    bool first = true;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (!first) out += ", ";
+      first = false;
+      out += nlohmann::json(it.key()).dump() + ": ";
+      append_json_dumps(out, it.value());
+    }
+    out += "}";
+  } else if (j.is_array()) {
+    out += "[";
+    bool first = true;
+    for (const auto& e : j) {
+      if (!first) out += ", ";
+      first = false;
+      append_json_dumps(out, e);
+    }
+    out += "]";
+  } else if (j.is_number_float()) {
+    out += models::python_float_repr(j.get<double>());
+  } else {
+    out += j.dump();
+  }
+}
+
+/// str(datetime) / str(date) / str(time): what a HiddenInput shows.
+std::string python_str(const FormField& f, const dtl::Value& v) {
+  if (v.is_datetime()) {
+    const dtl::DateTime& dt = v.as_datetime();
+    std::string out = format_db_datetime(dt);
+    if (dt.aware) {
+      int off = dt.utc_offset;
+      char sign = off < 0 ? '-' : '+';
+      off = off < 0 ? -off : off;
+      auto two = [](int n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); };
+      out += sign + two(off / 3600 % 100) + ":" + two(off / 60 % 60);
+    }
+    return out;
+  }
+  if (v.is_time()) return format_db_datetime(dtl::DateTime{{}, v.as_time(), false, 0, nullptr}).substr(11);
+  return widget_text(f, v);
 }
 
 /// str(Decimal(1).scaleb(-places)).lower(): "0.01", "1", "1e-7".
@@ -89,6 +197,10 @@ ModelForm::ModelForm(const ObjectEnv& env, const models::ModelDef& model, const 
     f.label = dtl::capfirst(mf->effective_verbose_name());
     f.help_text = mf->help_text;
     f.initial = default_initial(*mf, vs);
+    if (mf->default_value && mf->default_value->kind() == models::Value::Kind::Callable) {
+      f.initial = callable_initial(*mf, vs);
+      f.show_hidden_initial = true;
+    }
     if (instance_) {
       const auto& inst = static_cast<const ModelInstance&>(instance_->as_object());
       if (mf->many_to_many()) {
@@ -231,11 +343,18 @@ ModelForm::ModelForm(const ObjectEnv& env, const models::ModelDef& model, const 
 }
 
 std::string widget_text(const FormField& f, const dtl::Value& v) {
-  if (v.is_none()) return "";
+  if (v.is_none()) return f.kind == FormFieldKind::JSON ? "null" : "";
   if (v.is_datetime() && f.model_field) {
-    // DateTimeInput: '%Y-%m-%d %H:%M:%S' in the current time zone, no microseconds.
+    // The widgets' formats: '%Y-%m-%d %H:%M:%S', '%Y-%m-%d', '%H:%M:%S'.
     std::string s = format_db_datetime(v.as_datetime());
+    if (f.widget == WidgetKind::DateInput) return s.substr(0, 10);
+    if (f.widget == WidgetKind::TimeInput) return s.substr(11, 8);
     return s.substr(0, 19);
+  }
+  if (f.kind == FormFieldKind::JSON) {  // JSONField.prepare_value: json.dumps (None shows as null)
+    std::string out;
+    append_json_dumps(out, v);
+    return out;
   }
   if (v.is_time()) return format_db_datetime(dtl::DateTime{{}, v.as_time(), false, 0, nullptr}).substr(11, 8);
   if (v.is_bool()) return v.as_bool() ? "True" : "False";
@@ -243,7 +362,29 @@ std::string widget_text(const FormField& f, const dtl::Value& v) {
 }
 
 dtl::Value ModelForm::bound_value(const FormField& f) const {
-  if (!bound_) return f.initial;
+  if (!bound_) {
+    dtl::Value v = f.initial;
+    bool temporal_widget =
+        f.widget == WidgetKind::DateInput || f.widget == WidgetKind::DateTimeInput || f.widget == WidgetKind::TimeInput;
+    if (v.is_datetime() && temporal_widget) {
+      dtl::DateTime dt = v.as_datetime();
+      dt.time.microsecond = 0;  // BoundField.initial: these widgets show no microseconds
+      if (f.kind == FormFieldKind::DateTime && dt.aware) {
+        // DateTimeField.prepare_value: to_current_timezone (naive, in TIME_ZONE).
+        const ValueSettings& s = env_->data().settings();
+        if (const dtl::TimeZone* tz = dtl::TimeZone::locate(s.time_zone)) dt = dtl::localtime(dt, tz);
+        dt.aware = false;
+        dt.utc_offset = 0;
+        dt.zone = nullptr;
+      }
+      v = dtl::Value::datetime(dt);
+    } else if (v.is_time() && temporal_widget) {
+      dtl::Time t = v.as_time();
+      t.microsecond = 0;
+      v = dtl::Value::time(t);
+    }
+    return v;
+  }
   switch (f.widget) {
     case WidgetKind::CheckboxInput: {
       if (!data_.contains(f.name)) return dtl::Value::boolean(false);
@@ -260,6 +401,21 @@ dtl::Value ModelForm::bound_value(const FormField& f) const {
       return v ? dtl::Value::string(*v) : dtl::Value::none();
     }
   }
+}
+
+std::string ModelForm::value_text(const FormField& f) const {
+  if (bound_ && f.kind == FormFieldKind::JSON) {
+    // JSONField.bound_data: valid JSON is parsed (and dumped again by
+    // prepare_value), anything else is shown as typed (InvalidJSONInput).
+    auto raw = data_.get(f.name);
+    if (!raw) return "null";
+    auto j = nlohmann::ordered_json::parse(*raw, nullptr, false);
+    if (j.is_discarded()) return *raw;
+    std::string out;
+    append_json_dumps(out, j);
+    return out;
+  }
+  return widget_text(f, bound_value(f));
 }
 
 std::string ModelForm::render_widget(const FormField& f) const {
@@ -309,7 +465,7 @@ std::string ModelForm::render_widget(const FormField& f) const {
     }
     return out + "\n</select>";
   }
-  std::string text = widget_text(f, value);
+  std::string text = value_text(f);
   if (f.widget == WidgetKind::Textarea)
     return "<textarea name=\"" + esc(f.name) + "\"" + attrs + ">\n" + esc(text) + "</textarea>";
   if (f.widget == WidgetKind::CheckboxInput) {
@@ -325,6 +481,19 @@ std::string ModelForm::render_widget(const FormField& f) const {
   std::string out = "<input type=\"" + std::string(type) + "\" name=\"" + esc(f.name) + "\"";
   if (!text.empty()) out += " value=\"" + esc(text) + "\"";
   return out + attrs + ">";
+}
+
+std::string ModelForm::render_hidden(const FormField& f, bool only_initial) const {
+  // HiddenInput: no widget attrs of the field, never `required`.
+  std::string out = "<input type=\"hidden\" name=\"" + std::string(only_initial ? "initial-" : "") + esc(f.name) + "\"";
+  std::string text = bound_ || f.kind == FormFieldKind::JSON ? value_text(f) : python_str(f, bound_value(f));
+  if (!text.empty()) out += " value=\"" + esc(text) + "\"";
+  return out + " id=\"" + (only_initial ? "initial-id_" : "id_") + esc(f.name) + "\">";
+}
+
+std::string ModelForm::render_field(const FormField& f) const {
+  if (!f.show_hidden_initial) return render_widget(f);
+  return render_widget(f) + render_hidden(f, true);
 }
 
 std::string ModelForm::label_tag(const FormField& f) const {
@@ -369,7 +538,7 @@ std::string ModelForm::html_output(RowStyle style) const {
   for (const auto& f : fields_) {
     std::string errors = field_errors_html(f.name);
     std::string label = f.label.empty() ? "" : label_tag(f);
-    std::string widget = render_widget(f);
+    std::string widget = render_field(f);
     switch (style) {
       case RowStyle::Table:
         output.push_back("<tr><th>" + label + "</th><td>" + errors + widget +

@@ -57,6 +57,9 @@ struct FormField {
   std::vector<FormChoice> choices;  // TypedChoice / ModelChoice / ModelMultipleChoice (with the blank choice)
   bool empty_value_none = false;    // CharField(empty_value=None) for null fields
   dtl::Value initial;               // the model field's default, or the instance's value
+  /// Field.show_hidden_initial: a model field with a callable default also
+  /// renders `<input type="hidden" name="initial-NAME">` after its widget.
+  bool show_hidden_initial = false;
 };
 
 /// A form's errors: field name ("" for non-field errors) -> messages.
@@ -99,14 +102,25 @@ class ModelForm {
   std::string as_table() const;
   std::string as_p() const;
   std::string as_ul() const;
-  /// The widget HTML of a field with its current value.
+  /// The widget HTML of a field with its current value (BoundField.as_widget).
   std::string render_widget(const FormField& f) const;
+  /// str(BoundField): the widget, then the hidden initial input when the
+  /// field has show_hidden_initial (what {{ field }} and as_p print).
+  std::string render_field(const FormField& f) const;
+  /// BoundField.as_hidden: the value in a HiddenInput; `only_initial` names
+  /// it `initial-NAME` with id `initial-id_NAME`.
+  std::string render_hidden(const FormField& f, bool only_initial = false) const;
   std::string label_tag(const FormField& f) const;
   /// <ul class="errorlist">...</ul> of a field's errors ("" when none).
   std::string field_errors_html(const std::string& name) const;
   std::string non_field_errors_html() const;
-  /// BoundField.value(): the submitted data when bound, else the initial value, as shown.
+  /// BoundField.value(): the submitted data when bound, else the initial
+  /// value through the field's prepare_value (datetimes in TIME_ZONE,
+  /// microseconds dropped for the date/time widgets).
   dtl::Value bound_value(const FormField& f) const;
+  /// The text the field's widget shows (value() through format_value; a
+  /// bound JSON field re-dumps valid JSON and keeps invalid input as typed).
+  std::string value_text(const FormField& f) const;
   /// The messages of one field.
   std::vector<std::string> field_errors(const std::string& name) const;
 
@@ -131,7 +145,9 @@ class ModelForm {
 /// {{ form.title.errors }}, {{ form.non_field_errors }}...). Shares the form.
 dtl::Value form_value(std::shared_ptr<const ModelForm> form);
 
-/// Python's str() of a value as a form shows it in a widget.
+/// The text a field's widget shows for a value (Widget.format_value after
+/// the field's prepare_value): DateInput/TimeInput print their part of a
+/// datetime, JSON is json.dumps'ed, other values are Python's str().
 std::string widget_text(const FormField& f, const dtl::Value& v);
 
 }  // namespace mvt::runserver

@@ -144,7 +144,22 @@ class Perms : public dtl::Object {
     if (app_.empty()) return dtl::Value::object(std::make_shared<Perms>(perms_, active_, superuser_, std::string(name)));
     return dtl::Value::boolean(has(app_ + "." + std::string(name)));
   }
-  std::string str() const override { return app_.empty() ? "<PermWrapper>" : "<PermLookupDict>"; }
+  /// PermLookupDict.__repr__ is str(user.get_all_permissions()): a Python
+  /// set of every permission of the user (all apps, not just this one);
+  /// Python's set order is arbitrary, mvt prints it sorted.
+  std::string str() const override {
+    if (app_.empty()) return "<PermWrapper>";
+    std::vector<std::string> all = active_ ? perms_->get() : std::vector<std::string>{};
+    if (all.empty()) return "set()";
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    std::string out = "{";
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (i) out += ", ";
+      dtl::append_python_string_repr(out, all[i]);
+    }
+    return out + "}";
+  }
   bool truthy() const override { return app_.empty() || has_module(app_); }
   std::optional<std::size_t> length() const override { return std::nullopt; }
   std::string type_name() const override { return app_.empty() ? "PermWrapper" : "PermLookupDict"; }

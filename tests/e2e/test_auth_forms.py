@@ -67,8 +67,9 @@ class Browser:
         return self.post("/accounts/login/", data)
 
 
-@pytest.fixture
-def site(tmp_path):
+def make_site(tmp_path):
+    """A migrated copy of examples/mysite with its sample data, plus views to
+    update and delete products."""
     root = tmp_path / "mysite"
     shutil.copytree(SOURCE_DIR / "examples" / "mysite", root, ignore=shutil.ignore_patterns("db.sqlite3*"))
     # Views to update and delete products, beside the example's own.
@@ -96,6 +97,12 @@ product_delete:
     for cmd in (["migrate", "--noinput"], ["loaddata", "sample"]):
         r = run_mvt(*cmd, cwd=root)
         assert r.returncode == 0, r.stdout + r.stderr
+    return root
+
+
+@pytest.fixture
+def site(tmp_path):
+    root = make_site(tmp_path)
     server = Server(root)
     yield root, server
     server.stop()
@@ -259,3 +266,81 @@ def test_django_made_hash_and_session_format(site):
     session = json.loads(decoded)
     assert session["_auth_user_id"] == "1"
     assert session["_auth_user_backend"] == "django.contrib.auth.backends.ModelBackend"
+
+
+def test_csrf_token_of_another_session_and_cookie_flags(site):
+    root, s = site
+    a, b = Browser(s), Browser(s)
+    a.login()
+    b.get("/accounts/login/")
+    other = b.token("/accounts/login/")  # well formed, but masks b's secret
+    assert len(other) == 64 and a.cookie("csrftoken") != b.cookie("csrftoken")
+    status, _, body = a.open("/shop/place/", {"total_amount": "5", "status": "paid", "csrfmiddlewaretoken": other})
+    assert status == 403 and "CSRF token missing or incorrect." in body
+    # b's unmasked cookie value is no token for a either.
+    status, _, _ = a.open("/shop/place/", {"total_amount": "5", "status": "paid", "csrfmiddlewaretoken": b.cookie("csrftoken")})
+    assert status == 403
+    assert rows(root, "SELECT COUNT(*) FROM shop_order") == [(0,)]
+    # The session and CSRF cookies with Django's defaults (http.cookies prints attributes sorted).
+    fresh = Browser(s)
+    _, headers, _ = fresh.get("/accounts/login/")
+    (csrf,) = headers.get_all("Set-Cookie")
+    assert re.fullmatch(r"csrftoken=[A-Za-z0-9]{64}; expires=\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT; "
+                        r"Max-Age=31449600; Path=/; SameSite=Lax", csrf), csrf
+    data = {"username": DEMO[0], "password": DEMO[1], "csrfmiddlewaretoken": fresh.token("/accounts/login/")}
+    _, headers, _ = fresh.open("/accounts/login/", data)
+    session = next(c for c in headers.get_all("Set-Cookie") if c.startswith("sessionid="))
+    assert re.fullmatch(r"sessionid=[a-z0-9]{32}; expires=\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT; "
+                        r"HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax", session), session
+    # SESSION_COOKIE_SECURE / CSRF_COOKIE_SECURE add Secure.
+    s.stop()
+    settings = root / "settings.yaml"
+    settings.write_text(settings.read_text() + "SESSION_COOKIE_SECURE: true\nCSRF_COOKIE_SECURE: true\n")
+    s2 = Server(root)
+    try:
+        secure = Browser(s2)
+        _, headers, body = secure.get("/accounts/login/")
+        assert headers["Set-Cookie"].endswith("; Path=/; SameSite=Lax; Secure"), headers["Set-Cookie"]
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        # The jar keeps no Secure cookie over http: send it by hand.
+        cookie = re.match(r"csrftoken=(\w+)", headers["Set-Cookie"]).group(1)
+        status, headers, _ = secure.open("/accounts/login/", {"username": DEMO[0], "password": DEMO[1],
+                                                              "csrfmiddlewaretoken": token.group(1)},
+                                         {"Cookie": "csrftoken=" + cookie})
+        assert status == 302
+        session = next(c for c in headers.get_all("Set-Cookie") if c.startswith("sessionid="))
+        assert session.endswith("; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax; Secure"), session
+    finally:
+        s2.stop()
+
+
+def test_login_required_detail_and_logout_next(site):
+    _, s = site
+    b = Browser(s)
+    status, headers, _ = b.get("/shop/order/1/?x=1")
+    assert status == 302 and headers["Location"] == "/accounts/login/?next=/shop/order/1/%3Fx%3D1"
+    b.login()
+    # A safe `next` wins over LOGOUT_REDIRECT_URL (LogoutView.get_success_url)...
+    token = b.token("/shop/")
+    status, headers, _ = b.open("/accounts/logout/", {"csrfmiddlewaretoken": token, "next": "/blog-gone/"})
+    assert status == 302 and headers["Location"] == "/blog-gone/"
+    assert "Signed in as" not in b.get("/shop/")[2]
+    # ...an off-site one does not.
+    b.login()
+    token = b.token("/shop/")
+    status, headers, _ = b.open("/accounts/logout/", {"csrfmiddlewaretoken": token, "next": "//evil.example/"})
+    assert status == 302 and headers["Location"] == "/shop/"
+
+
+def test_mvt_hash_accepted_by_django(site):
+    root, s = site
+    b = Browser(s)
+    assert b.login()[0] == 302  # upgrades the fixture's 260,000-iteration hash to mvt's
+    (stored,) = rows(root, "SELECT password FROM auth_user WHERE username = 'demo'")[0]
+    assert stored.startswith("pbkdf2_sha256$600000$")
+    ok = subprocess.run(["/usr/bin/python3", "-c",
+                         "import sys; from django.conf import settings; settings.configure(); "
+                         "from django.contrib.auth.hashers import check_password; "
+                         "print(check_password(sys.argv[1], sys.argv[2]), check_password('nope', sys.argv[2]))",
+                         DEMO[1], stored], capture_output=True, text=True, check=True).stdout.split()
+    assert ok == ["True", "False"]
