@@ -1,6 +1,5 @@
 #include "runserver/static_hashing.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,24 +33,30 @@ struct ConverterError : std::runtime_error {
 std::optional<std::string> read_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
-  std::string out;
   struct stat st;
-  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
     ::close(fd);
     return std::nullopt;
   }
-  if (st.st_size > 0) out.reserve(static_cast<std::size_t>(st.st_size));
-  char buf[65536];
+  // Read straight into the string, asking for one byte more than the file's
+  // size: getting exactly the size back is the end of the file, so small
+  // files take one read() instead of two (5,000 files: 5,000 fewer calls).
+  const std::size_t size = S_ISREG(st.st_mode) && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 0;
+  std::string out;
+  std::size_t len = 0, want = size > 0 ? size + 1 : 65536;
   while (true) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    out.resize(len + want);
+    ssize_t n = ::read(fd, out.data() + len, want);
     if (n < 0) {
       if (errno == EINTR) continue;
       ::close(fd);
       return std::nullopt;
     }
-    if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
+    len += static_cast<std::size_t>(n);
+    if (n == 0 || (size > 0 && len == size)) break;
+    want = 65536;
   }
+  out.resize(len);
   ::close(fd);
   return out;
 }
@@ -125,128 +130,17 @@ std::string save(const StaticFilesStorage& storage, const std::string& name, std
   return full.size() > root.size() ? full.substr(root == "/" ? 1 : root.size() + 1) : ".";
 }
 
-/// What exists in STATIC_ROOT, for storage.exists() and storage.delete().
-///
-/// Design note: Django asks storage.exists() for every hashed name, and for
-/// each stylesheet several times per pass; with 5,000 files that was ~25,000
-/// stat() calls walking the whole path each time. One walk of STATIC_ROOT
-/// (a readdir per folder) answers them instead. The post-process is the only
-/// writer of STATIC_ROOT while it runs, so saving and deleting through this
-/// index keeps it exact. Below a symlinked or unreadable folder nothing is
-/// listed ("opaque"): names there are stat()ed, as before.
-class RootIndex {
- public:
-  explicit RootIndex(const StaticFilesStorage& storage) : storage_(storage), root_(storage.location()) {}
+bool storage_exists(const StaticFilesStorage& storage, const std::string& name) {
+  struct stat st;
+  return ::stat(storage.path(name).c_str(), &st) == 0;
+}
 
-  /// storage.exists(name) (os.path.exists: symlinks followed). Throws
-  /// SuspiciousFileOperation, as storage.path, for a name leaving STATIC_ROOT.
-  bool exists(const std::string& name) { return kind(storage_.path(name)) != Kind::Missing; }
-
-  /// storage.delete(name): rmdir for a folder, unlink otherwise.
-  void remove(const std::string& name) {
-    std::string full = storage_.path(name);
-    if (kind(full) == Kind::Folder) {
-      if (::rmdir(full.c_str()) == 0) entries_.erase(relative(full));
-    } else if (::unlink(full.c_str()) == 0 || errno == ENOENT) {
-      entries_.erase(relative(full));
-    }
-  }
-
-  /// Records a file just written at the absolute `full` (its folders exist now).
-  void added(const std::string& full) {
-    if (!listed_) return;  // listed later, with it
-    std::string rel = relative(full);
-    entries_[rel] = false;
-    for (auto slash = rel.rfind('/'); slash != std::string::npos && slash > 0; slash = rel.rfind('/', slash - 1)) {
-      if (!entries_.emplace(rel.substr(0, slash), true).second) break;  // that folder and its parents were known
-    }
-  }
-
- private:
-  enum class Kind { Missing, File, Folder };
-
-  std::string relative(const std::string& full) const {
-    if (full.size() <= root_.size()) return "";
-    return full.substr(root_ == "/" ? 1 : root_.size() + 1);
-  }
-
-  Kind stat_kind(const std::string& full) const {
-    struct stat st;
-    if (::stat(full.c_str(), &st) != 0) return Kind::Missing;
-    return S_ISDIR(st.st_mode) ? Kind::Folder : Kind::File;
-  }
-
-  Kind kind(const std::string& full) {
-    if (full.size() <= root_.size()) return stat_kind(full);  // STATIC_ROOT itself
-    if (!listed_) list();
-    if (root_opaque_) return stat_kind(full);
-    std::string rel = relative(full);
-    for (const auto& o : opaque_)
-      if (rel.size() > o.size() && rel.compare(0, o.size(), o) == 0 && rel[o.size()] == '/') return stat_kind(full);
-    auto it = entries_.find(rel);
-    if (it == entries_.end()) return Kind::Missing;
-    return it->second ? Kind::Folder : Kind::File;
-  }
-
-  void list() {
-    listed_ = true;
-    int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) {
-      root_opaque_ = errno != ENOENT;  // missing: nothing exists yet
-      return;
-    }
-    walk(fd, "");
-  }
-
-  /// Lists the open folder `fd` (closed here), `rel` being its name.
-  void walk(int fd, const std::string& rel) {
-    DIR* d = ::fdopendir(fd);
-    if (!d) {
-      ::close(fd);
-      opaque_.push_back(rel);
-      return;
-    }
-    std::vector<std::string> subdirs;
-    while (struct dirent* e = ::readdir(d)) {
-      const char* n = e->d_name;
-      if (n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0'))) continue;
-      std::string name = rel.empty() ? std::string(n) : rel + "/" + n;
-      if (e->d_type == DT_DIR) {
-        subdirs.push_back(std::move(name));
-        continue;
-      }
-      if (e->d_type == DT_REG) {
-        entries_[name] = false;
-        continue;
-      }
-      struct stat st;  // a symlink, or a file system without d_type
-      if (::fstatat(::dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-      if (S_ISDIR(st.st_mode)) {
-        subdirs.push_back(std::move(name));
-        continue;
-      }
-      if (S_ISLNK(st.st_mode) && ::fstatat(::dirfd(d), n, &st, 0) != 0) continue;  // dangling: does not exist
-      entries_[name] = S_ISDIR(st.st_mode);
-      if (S_ISDIR(st.st_mode)) opaque_.push_back(std::move(name));  // a symlink to a folder: not followed
-    }
-    for (auto& sub : subdirs) {
-      entries_[sub] = true;
-      std::size_t slash = sub.rfind('/');
-      const char* leaf = sub.c_str() + (slash == std::string::npos ? 0 : slash + 1);
-      int sfd = ::openat(::dirfd(d), leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (sfd < 0) opaque_.push_back(sub);
-      else walk(sfd, sub);
-    }
-    ::closedir(d);
-  }
-
-  const StaticFilesStorage& storage_;
-  std::string root_;
-  std::unordered_map<std::string, bool> entries_;  // relative name -> is a folder
-  std::vector<std::string> opaque_;                // relative folders not listed
-  bool listed_ = false;
-  bool root_opaque_ = false;
-};
+void storage_delete(const StaticFilesStorage& storage, const std::string& name) {
+  std::string p = storage.path(name);
+  struct stat st;
+  if (::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) ::rmdir(p.c_str());
+  else ::unlink(p.c_str());
+}
 
 /// `^[a-z]+:` (re.match, case-sensitive).
 bool has_scheme(std::string_view url) {
@@ -258,7 +152,7 @@ bool has_scheme(std::string_view url) {
 /// The state of one post_process run (Django's local `hashed_files`).
 class Processor {
  public:
-  explicit Processor(ManifestStaticFilesStorage& storage) : storage_(storage), index_(storage) {}
+  explicit Processor(ManifestStaticFilesStorage& storage) : storage_(storage) {}
 
   /// HashedFilesMixin.hashed_name(name) without content: hashes the file in STATIC_ROOT.
   std::string hashed_name_from_storage(const std::string& name) {
@@ -268,7 +162,7 @@ class Processor {
     // are only added, and a deleted one is forgotten), so each is hashed once.
     auto cached = content_hash_.find(clean);
     if (cached == content_hash_.end()) {
-      if (!index_.exists(clean))
+      if (!storage_exists(storage_, clean))
         throw ConverterError("The file '" + clean + "' could not be found with <" + storage_.class_name() + ">.");
       auto content = read_file(storage_.path(clean));
       cached = content_hash_.emplace(clean, content ? std::optional<std::string>(file_hash(*content)) : std::nullopt).first;
@@ -278,13 +172,11 @@ class Processor {
   }
 
   std::string save_file(const std::string& name, std::string_view content) {
-    std::string saved = save(storage_, name, content, made_dirs_);
-    index_.added(storage_.path(saved));
-    return saved;
+    return save(storage_, name, content, made_dirs_);
   }
 
   void remove(const std::string& name) {
-    index_.remove(name);
+    storage_delete(storage_, name);
     content_hash_.erase(name);
   }
 
@@ -321,7 +213,7 @@ class Processor {
       if (const std::string* cached = hashed_files_.get(key)) hashed = *cached;
       else hashed = hashed_name(f->name, *original);
       try {
-        bool hashed_exists = index_.exists(hashed);
+        bool hashed_exists = storage_exists(storage_, hashed);
         bool processed = false;
         if (css) {
           std::string old_hashed = hashed;
@@ -330,7 +222,7 @@ class Processor {
                                             [this](const std::string& n) { return stored_name(n); });
           if (hashed_exists) remove(hashed);
           hashed = hashed_name(f->name, content);
-          if (index_.exists(hashed)) remove(hashed);
+          if (storage_exists(storage_, hashed)) remove(hashed);
           hashed = clean_name(save_file(hashed, content));
           if (old_hashed == hashed) substitutions = false;
           processed = true;
@@ -363,7 +255,6 @@ class Processor {
   OrderedNames hashed_files_;
   std::unordered_map<std::string, std::optional<std::string>> content_hash_;  // name -> file_hash, nullopt: unreadable
   std::unordered_set<std::string> made_dirs_;
-  RootIndex index_;
   std::unordered_map<const PostProcessInput*, std::string> css_sources_;
 };
 
