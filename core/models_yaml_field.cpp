@@ -302,15 +302,17 @@ std::optional<FieldDef> parse_field(const ParseContext& ctx, const YAML::Node& k
   FieldDef f;
   f.name = key.Scalar();
   f.loc = location(ctx, key);
-  YAML::Node type_node;
+  // Bound, never assigned: yaml-cpp's operator= throws InvalidNode when the
+  // right side is a missing key's node (value["type"] without a type).
+  YAML::Node type_node = value;
   if (value.IsScalar() && !yaml::is_null(value)) {
-    type_node = value;
   } else if (value.IsMap()) {
-    type_node = value["type"];
-    if (!type_node) {
+    const YAML::Node type = value["type"];
+    if (!type) {
       ctx.doc.error(ctx.diags, key, "field '" + f.name + "' has no 'type' (e.g. {type: CharField, max_length: 200})");
       return std::nullopt;
     }
+    type_node.reset(type);
   } else {
     std::string msg = "field '" + f.name + "' must be a type name or a mapping with a 'type', not " +
                       yaml::describe(value);

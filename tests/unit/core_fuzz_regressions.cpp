@@ -1,8 +1,9 @@
-// Inputs that fuzz_settings (tests/fuzz) found crashing, kept as regression
+// Inputs that fuzz_settings and fuzz_models (tests/fuzz) found crashing, kept as regression
 // tests. Each failed under AddressSanitizer before its fix; the assertions
 // check the diagnostics the input must give instead.
 #include <catch2/catch.hpp>
 
+#include "core/models_load.hpp"
 #include "core/settings.hpp"
 
 using namespace mvt;
@@ -63,4 +64,21 @@ TEST_CASE("fuzz_settings crash-d03254b4: a TIME_ZONE or app label too long for a
   CHECK_FALSE(a);
   REQUIRE(app_diags.size() == 1);
   CHECK(app_diags.items()[0].message.rfind("no app named '" + long_name + "'", 0) == 0);
+}
+
+TEST_CASE("fuzz_models crash-807f470d: a field mapping without 'type' threw YAML::InvalidNode", "[models][fuzz]") {
+  // core/models_yaml_field.cpp assigned value["type"] (a missing key's
+  // invalid node) to a YAML::Node, which throws; the exception escaped the
+  // loader. It must be the "has no 'type'" diagnostic instead.
+  Diagnostics diags;
+  auto doc = yaml::parse("Post:\n  fields:\n    pi: {ty}\n    title: {max_length: 5}\n    ok: TextField\n",
+                         "blog/models.yaml", diags);
+  REQUIRE(doc);
+  auto models = models::parse_models_document(*doc, "blog", diags);
+  REQUIRE(diags.size() == 2);
+  CHECK(diags.items()[0].message == "field 'pi' has no 'type' (e.g. {type: CharField, max_length: 200})");
+  CHECK(diags.items()[0].line == 3);
+  CHECK(diags.items()[1].message == "field 'title' has no 'type' (e.g. {type: CharField, max_length: 200})");
+  REQUIRE(models.size() == 1);
+  REQUIRE(models[0].field("ok"));
 }
