@@ -1,8 +1,9 @@
 #include "core/settings.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <functional>
-#include <regex>
 #include <set>
 
 #include "core/apps.hpp"
@@ -196,8 +197,10 @@ const std::map<std::string, Handler>& handlers() {
          for (const auto& a : *apps) {
            const YAML::Node item = n[i++];
            std::string label = builtin_app_label(a).value_or(a);
-           static const std::regex ident("[A-Za-z_][A-Za-z0-9_]*");
-           if (!std::regex_match(label, ident)) {
+           // [A-Za-z_][A-Za-z0-9_]*, scanned (std::regex recurses per character).
+           auto word = [](unsigned char c) { return c == '_' || std::isalnum(c) != 0; };
+           if (label.empty() || std::isdigit(static_cast<unsigned char>(label[0])) ||
+               !std::all_of(label.begin(), label.end(), [&](char c) { return word(static_cast<unsigned char>(c)); })) {
              r.doc.error(r.diags, item, "'" + a + "' is not a valid app label");
              continue;
            }

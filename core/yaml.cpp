@@ -1,8 +1,8 @@
 #include "core/yaml.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -88,20 +88,54 @@ std::optional<bool> text_to_bool(const std::string& s) {
   return std::nullopt;
 }
 
+namespace {
+
+/// Whether every character of s from `from` on satisfies pred, and there is one.
+template <class Pred>
+bool all_from(std::string_view s, std::size_t from, Pred pred) {
+  if (from >= s.size()) return false;
+  for (std::size_t i = from; i < s.size(); ++i)
+    if (!pred(static_cast<unsigned char>(s[i]))) return false;
+  return true;
+}
+
+bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
+bool is_decimal_number(std::string_view s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  std::size_t int_digits = 0, frac_digits = 0;
+  while (i < s.size() && is_digit(static_cast<unsigned char>(s[i]))) ++i, ++int_digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && is_digit(static_cast<unsigned char>(s[i]))) ++i, ++frac_digits;
+  }
+  if (int_digits == 0 && frac_digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    return all_from(s, i, is_digit);
+  }
+  return i == s.size();
+}
+
 std::optional<std::int64_t> text_to_int(const std::string& s) {
-  static const std::regex dec("[-+]?[0-9]+"), oct("0o[0-7]+"), hex("0x[0-9a-fA-F]+");
+  // [-+]?[0-9]+, 0o[0-7]+, 0x[0-9a-fA-F]+ (scanned, not std::regex: see is_decimal_number)
   try {
-    if (std::regex_match(s, dec)) return std::stoll(s, nullptr, 10);
-    if (std::regex_match(s, oct)) return std::stoll(s.substr(2), nullptr, 8);
-    if (std::regex_match(s, hex)) return std::stoll(s.substr(2), nullptr, 16);
+    if (all_from(s, s.empty() || (s[0] != '+' && s[0] != '-') ? 0 : 1, is_digit)) return std::stoll(s, nullptr, 10);
+    if (s.rfind("0o", 0) == 0 && all_from(s, 2, [](unsigned char c) { return c >= '0' && c <= '7'; }))
+      return std::stoll(s.substr(2), nullptr, 8);
+    if (s.rfind("0x", 0) == 0 && all_from(s, 2, [](unsigned char c) { return std::isxdigit(c) != 0; }))
+      return std::stoll(s.substr(2), nullptr, 16);
   } catch (const std::out_of_range&) {
   }
   return std::nullopt;
 }
 
 std::optional<double> text_to_float(const std::string& s) {
-  static const std::regex num("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  if (std::regex_match(s, num)) return std::stod(s);
+  if (is_decimal_number(s)) return std::stod(s);
   if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf" || s == "+.Inf" || s == "+.INF")
     return INFINITY;
   if (s == "-.inf" || s == "-.Inf" || s == "-.INF") return -INFINITY;

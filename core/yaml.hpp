@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <yaml-cpp/yaml.h>
 
@@ -53,6 +54,12 @@ std::optional<std::int64_t> to_int(const YAML::Node& n);   // [-+]?[0-9]+, 0o[0-
 std::optional<double> to_float(const YAML::Node& n);       // ints, decimals, exponents, .inf, .nan
 /// Any scalar's source text (plain or quoted): `12:30`, `1.10` and `NO` stay as written.
 std::optional<std::string> to_string(const YAML::Node& n);
+
+/// Whether text is a decimal number `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
+/// (the core schema's float without .inf/.nan; Python's Decimal literal).
+/// A linear scan: std::regex recurses once per character and overflows the
+/// stack on long text.
+bool is_decimal_number(std::string_view text);
 
 /// Bool/int/float conversion of text as if it were a plain scalar.
 std::optional<bool> text_to_bool(const std::string& s);

@@ -82,3 +82,44 @@ TEST_CASE("fuzz_models crash-807f470d: a field mapping without 'type' threw YAML
   REQUIRE(models.size() == 1);
   REQUIRE(models[0].field("ok"));
 }
+
+TEST_CASE("fuzz_settings crash-d03254b4 under clang: std::regex on long text overflowed the stack", "[yaml][fuzz]") {
+  // libstdc++'s std::regex recurses once per character: the 5000-character
+  // app label of crash-d03254b4 overflowed the stack of the clang ASan build,
+  // and longer scalars overflow any build. Numbers, app labels and model
+  // defaults are scanned instead.
+  const std::string digits(200000, '7');
+  CHECK_FALSE(yaml::text_to_int(digits));  // out of range
+  CHECK(yaml::text_to_int("-" + digits.substr(0, 18)) == -777777777777777777LL);
+  CHECK(yaml::text_to_int("0o17") == 15);
+  CHECK(yaml::text_to_int("0x1F") == 31);
+  CHECK_FALSE(yaml::text_to_int("0x"));
+  CHECK_FALSE(yaml::text_to_int("+"));
+  CHECK_FALSE(yaml::text_to_int("1_000"));
+  CHECK(yaml::text_to_float("1." + digits) == Approx(1.7777777));
+  CHECK(yaml::text_to_float(".5e-3") == Approx(0.0005));
+  CHECK(yaml::text_to_float("-3.") == -3.0);
+  CHECK_FALSE(yaml::text_to_float("."));
+  CHECK_FALSE(yaml::text_to_float("1e"));
+  CHECK_FALSE(yaml::text_to_float("1.5.2"));
+  CHECK(yaml::is_decimal_number(digits + "." + digits + "E+" + digits));
+  CHECK_FALSE(yaml::is_decimal_number(digits + "x"));
+
+  Diagnostics diags;
+  auto s = load_settings_text("SECRET_KEY: k\nINSTALLED_APPS: [\"" + std::string(100000, 'x') + "-\"]\n",
+                              "/nonexistent/settings.yaml", diags);
+  CHECK_FALSE(s);
+  REQUIRE(diags.size() == 1);
+  CHECK(diags.items()[0].message == "'" + std::string(100000, 'x') + "-' is not a valid app label");
+
+  Diagnostics model_diags;
+  auto doc = yaml::parse("Post:\n  fields:\n    d: {type: DateField, default: \"" + digits +
+                             "\"}\n    n: {type: DecimalField, max_digits: 5, decimal_places: 2, default: \"" + digits +
+                             "x\"}\n",
+                         "blog/models.yaml", model_diags);
+  REQUIRE(doc);
+  models::parse_models_document(*doc, "blog", model_diags);
+  REQUIRE(model_diags.size() == 2);
+  CHECK(model_diags.items()[0].message.find("expected a date YYYY-MM-DD") != std::string::npos);
+  CHECK(model_diags.items()[1].message.find("expected a decimal number") != std::string::npos);
+}
