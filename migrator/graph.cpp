@@ -165,7 +165,8 @@ std::vector<MigrationKey> MigrationGraph::backwards_plan(const MigrationKey& tar
 
 std::vector<MigrationKey> MigrationGraph::root_nodes(const std::string& app) const {
   std::vector<MigrationKey> out;
-  for (const auto& [key, m] : nodes_) {
+  for (const auto& node : nodes_) {
+    const MigrationKey& key = node.first;  // not a structured binding: clang 14 cannot capture those
     if (!app.empty() && key.first != app) continue;
     const auto& parents = node_map_.at(key).parents;
     if (std::none_of(parents.begin(), parents.end(), [&](const MigrationKey& p) { return p.first == key.first; }))
@@ -176,7 +177,8 @@ std::vector<MigrationKey> MigrationGraph::root_nodes(const std::string& app) con
 
 std::vector<MigrationKey> MigrationGraph::leaf_nodes(const std::string& app) const {
   std::vector<MigrationKey> out;
-  for (const auto& [key, m] : nodes_) {
+  for (const auto& node : nodes_) {
+    const MigrationKey& key = node.first;  // not a structured binding: clang 14 cannot capture those
     if (!app.empty() && key.first != app) continue;
     const auto& children = node_map_.at(key).children;
     if (std::none_of(children.begin(), children.end(), [&](const MigrationKey& c) { return c.first == key.first; }))
