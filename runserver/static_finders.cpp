@@ -1,8 +1,11 @@
 #include "runserver/static_finders.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <climits>
 #include <cstdlib>
 #include <memory>
@@ -66,47 +69,72 @@ std::string percent_decode(std::string_view s) {
 }
 
 /// Django's utils.get_files over one folder tree.
+///
+/// Design note: each folder is opened relative to its parent's descriptor
+/// (no path walk from the root per folder) and read with getdents64 (no
+/// DIR stream, whose fdopendir/opendir adds an fstat and an fcntl); the
+/// folder's fstat gives the (device, inode) that cuts symlink loops. With
+/// 5,000 files in 2,000 folders that is 2 syscalls less per folder.
 class Walker {
  public:
   Walker(const std::vector<py::FnPattern>& ignore, std::size_t location, std::vector<StaticSource>& out)
       : ignore_(ignore), location_(location), out_(out) {}
 
-  void walk(const std::string& root, const std::string& rel) {
-    std::string dir = rel.empty() ? root : root + "/" + rel;
-    struct stat dst;
-    if (::stat(dir.c_str(), &dst) != 0) return;
-    // Cut symlink loops: a folder already on the way down is not entered again.
-    auto key = std::make_pair(dst.st_dev, dst.st_ino);
-    if (!stack_.insert(key).second) return;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) {
-      stack_.erase(key);
-      return;
-    }
-    std::vector<std::string> subdirs;
-    while (struct dirent* e = ::readdir(d)) {
-      std::string_view name = e->d_name;
-      if (name == "." || name == "..") continue;
-      bool directory = e->d_type == DT_DIR;
-      if (e->d_type == DT_LNK || e->d_type == DT_UNKNOWN) directory = is_dir(dir + "/" + std::string(name));
-      if (directory) {
-        subdirs.emplace_back(name);
-        continue;
-      }
-      if (py::matches_patterns(name, ignore_)) continue;
-      std::string path = rel.empty() ? std::string(name) : rel + "/" + std::string(name);
-      if (!rel.empty() && py::matches_patterns(path, ignore_)) continue;
-      out_.push_back({std::move(path), location_});
-    }
-    ::closedir(d);
-    for (const auto& sub : subdirs) {
-      if (py::matches_patterns(sub, ignore_)) continue;
-      walk(root, rel.empty() ? sub : rel + "/" + sub);
-    }
-    stack_.erase(key);
+  /// Lists the folder tree at `root` (missing: nothing).
+  void walk_root(const std::string& root) {
+    int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) walk(fd, "");
   }
 
  private:
+  /// Lists the open folder `fd` (closed here), `rel` being its path below the root.
+  void walk(int fd, const std::string& rel) {
+    struct stat dst;
+    if (::fstat(fd, &dst) != 0) {
+      ::close(fd);
+      return;
+    }
+    // Cut symlink loops: a folder already on the way down is not entered again.
+    auto key = std::make_pair(dst.st_dev, dst.st_ino);
+    if (!stack_.insert(key).second) {
+      ::close(fd);
+      return;
+    }
+    std::vector<std::string> subdirs;
+    alignas(8) char buf[32768];
+    while (true) {
+      ssize_t n = ::getdents64(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      for (ssize_t off = 0; off < n;) {
+        const auto* e = reinterpret_cast<const struct dirent64*>(buf + off);
+        off += e->d_reclen;
+        std::string_view name = e->d_name;
+        if (name == "." || name == "..") continue;
+        bool directory = e->d_type == DT_DIR;
+        if (e->d_type == DT_LNK || e->d_type == DT_UNKNOWN) {
+          struct stat st;
+          directory = ::fstatat(fd, e->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode);
+        }
+        if (directory) {
+          subdirs.emplace_back(name);
+          continue;
+        }
+        if (py::matches_patterns(name, ignore_)) continue;
+        std::string path = rel.empty() ? std::string(name) : rel + "/" + std::string(name);
+        if (!rel.empty() && py::matches_patterns(path, ignore_)) continue;
+        out_.push_back({std::move(path), location_});
+      }
+    }
+    for (const auto& sub : subdirs) {
+      if (py::matches_patterns(sub, ignore_)) continue;
+      int sfd = ::openat(fd, sub.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (sfd >= 0) walk(sfd, rel.empty() ? sub : rel + "/" + sub);
+    }
+    ::close(fd);
+    stack_.erase(key);
+  }
+
   const std::vector<py::FnPattern>& ignore_;
   std::size_t location_;
   std::vector<StaticSource>& out_;
@@ -169,7 +197,7 @@ std::vector<StaticSource> StaticFinders::list(const std::vector<py::FnPattern>& 
   std::vector<StaticSource> out;
   for (std::size_t i = 0; i < locations_.size(); ++i) {
     if (!is_dir(locations_[i].root.string())) continue;
-    Walker(ignore_patterns, i, out).walk(locations_[i].root.string(), "");
+    Walker(ignore_patterns, i, out).walk_root(locations_[i].root.string());
   }
   return out;
 }
