@@ -43,14 +43,20 @@ void middleware_request(RequestEnv& env, RequestState& state) {
     if (token != cookie->second) state.csrf.needs_reset = true;
     state.csrf.cookie = token;
   }
-  if (!installed(env, "sessions")) return;
+  std::optional<std::string> messages_cookie;
+  if (auto c = r.COOKIES.find("messages"); c != r.COOKIES.end()) messages_cookie = c->second;
+  if (!installed(env, "sessions")) {
+    if (installed(env, "messages")) state.messages.load(messages_cookie, nullptr, s.secret_key);
+    return;
+  }
   std::optional<std::string> key;
   if (auto c = r.COOKIES.find(s.session_cookie_name); c != r.COOKIES.end()) key = c->second;
   state.session.emplace(env.data(), s.secret_key, key, s.session_cookie_age);
-  if (!key) return;  // no session yet: nothing to read (and no query)
-  if (installed(env, "auth") && env.site().models.get("auth.User"))
+  if (key && installed(env, "auth") && env.site().models.get("auth.User"))
     if (auto user = session_user(env, *state.session)) set_request_user(env, *user);
-  if (installed(env, "messages")) state.messages.load(*state.session);
+  // MessageMiddleware: FallbackStorage reads the cookie, and the session
+  // only when the cookie says it holds the rest.
+  if (installed(env, "messages")) state.messages.load(messages_cookie, key ? &*state.session : nullptr, s.secret_key);
 }
 
 std::optional<std::string> csrf_check(const RequestEnv& env, RequestState& state) {
@@ -116,8 +122,20 @@ HttpResponse csrf_failure(const RequestEnv& env, const std::string& reason) {
 
 void middleware_response(RequestEnv& env, RequestState& state, HttpResponse& response) {
   const Settings& s = env.site().settings();
-  // MessageMiddleware
-  if (state.session && installed(env, "messages")) state.messages.update(*state.session);
+  // MessageMiddleware: CookieStorage sets its cookie as Django does (no
+  // max_age; the session cookie's secure, httponly and samesite).
+  if (installed(env, "messages")) {
+    MessagesCookie c = state.messages.update(state.session ? &*state.session : nullptr, s.secret_key);
+    if (c.action == MessagesCookie::Action::Set) {
+      CookieOptions o;
+      o.secure = s.session_cookie_secure;
+      o.httponly = s.session_cookie_httponly;
+      o.samesite = s.session_cookie_samesite;
+      response.set_cookie("messages", c.value, o);
+    } else if (c.action == MessagesCookie::Action::Delete) {
+      response.delete_cookie("messages", "/", s.session_cookie_samesite);
+    }
+  }
   // SessionMiddleware
   if (state.session) {
     SessionStore& session = *state.session;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/csrf.hpp"
+#include "core/signing.hpp"
 
 namespace mvt::runserver {
 
@@ -93,45 +94,98 @@ class MessagesObject : public dtl::Object {
 
 }  // namespace
 
-void MessageStore::load(SessionStore& session) {
-  auto text = session.get_string("_messages");
-  if (!text) return;
-  auto j = nlohmann::json::parse(*text, nullptr, false);
-  if (!j.is_array()) return;
+namespace {
+
+constexpr const char* kNotFinished = "__messagesnotfinished__";
+constexpr std::size_t kMaxCookieSize = 2048;  // CookieStorage.max_cookie_size
+
+/// MessageDecoder: ["__json_message", is_safedata, level, message(, extra_tags)].
+std::vector<Message> decode_messages(const nlohmann::json& j) {
+  std::vector<Message> out;
   for (const auto& e : j) {
-    // ["__json_message", is_safedata, level, message(, extra_tags)]
     if (!e.is_array() || e.size() < 4 || e[0] != "__json_message") continue;
     Message m;
     m.level = e[2].is_number_integer() ? e[2].get<int>() : 20;
     m.text = e[3].is_string() ? e[3].get<std::string>() : e[3].dump();
     if (e.size() > 4 && e[4].is_string()) m.extra_tags = e[4].get<std::string>();
-    loaded.push_back(std::move(m));
+    out.push_back(std::move(m));
   }
+  return out;
 }
 
-void MessageStore::update(SessionStore& session) {
-  std::vector<Message> keep;
-  if (used) keep = queued;
-  else if (added) {
-    keep = loaded;
-    keep.insert(keep.end(), queued.begin(), queued.end());
-  } else {
-    return;  // nothing changed
-  }
-  if (keep.empty()) {
-    if (session.contains("_messages")) session.erase("_messages");
-    return;
-  }
-  // Django's MessageEncoder (json.JSONEncoder defaults: ", " and ": ").
+/// MessageEncoder's JSON for a list of messages (plus the sentinel); the
+/// separators do not matter: the signer and the session re-serialise.
+std::string encode_messages(const std::vector<Message>& messages, bool not_finished) {
   std::string out = "[";
-  for (std::size_t i = 0; i < keep.size(); ++i) {
-    const auto& m = keep[i];
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    const auto& m = messages[i];
     out += std::string(i ? ", " : "") + "[\"__json_message\", 0, " + std::to_string(m.level) + ", " +
            nlohmann::json(m.text).dump(-1, ' ', true);
     if (!m.extra_tags.empty()) out += ", " + nlohmann::json(m.extra_tags).dump(-1, ' ', true);
     out += "]";
   }
-  session.set_string("_messages", out + "]");
+  if (not_finished) out += std::string(messages.empty() ? "" : ", ") + "\"" + kNotFinished + "\"";
+  return out + "]";
+}
+
+}  // namespace
+
+void MessageStore::load(const std::optional<std::string>& cookie, SessionStore* session, const std::string& secret_key) {
+  if (!cookie || cookie->empty()) return;  // CookieStorage._get gives None: the session is not read
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(signing::get_cookie_signer(secret_key, "django.contrib.messages").unsign_object(*cookie),
+                              nullptr, false);
+  } catch (const std::exception&) {
+    return;  // a bad signature or payload: Django ignores the cookie
+  }
+  if (!j.is_array()) return;
+  bool all_retrieved = !(!j.empty() && j.back() == kNotFinished);
+  loaded = decode_messages(j);
+  cookie_used = !loaded.empty();
+  if (all_retrieved || !session) return;
+  auto text = session->get_string("_messages");
+  if (!text) return;
+  auto sj = nlohmann::json::parse(*text, nullptr, false);
+  if (!sj.is_array()) return;
+  auto more = decode_messages(sj);
+  session_used = !more.empty();
+  for (auto& m : more) loaded.push_back(std::move(m));
+}
+
+MessagesCookie MessageStore::update(SessionStore* session, const std::string& secret_key) {
+  std::vector<Message> messages;
+  if (used) messages = queued;
+  else if (added) {
+    messages = loaded;
+    messages.insert(messages.end(), queued.begin(), queued.end());
+  } else {
+    return {};  // nothing changed
+  }
+  MessagesCookie result;
+  // CookieStorage._store(messages, remove_oldest=False): drop the newest
+  // until the signed value fits, marking the list as not finished.
+  if (!messages.empty()) {
+    auto signer = signing::get_cookie_signer(secret_key, "django.contrib.messages");
+    std::vector<Message> unstored;
+    std::string encoded = signer.sign_object(encode_messages(messages, false), true);
+    while (!messages.empty() && encoded.size() > kMaxCookieSize) {
+      // The value is base64url, ':' and '.': http.cookies never quotes it.
+      unstored.insert(unstored.begin(), messages.back());
+      messages.pop_back();
+      encoded = signer.sign_object(encode_messages(messages, true), true);
+    }
+    result = {MessagesCookie::Action::Set, encoded};
+    messages = std::move(unstored);
+  } else if (cookie_used) {
+    result.action = MessagesCookie::Action::Delete;
+  }
+  // SessionStorage._store: what did not fit, or flush what it held.
+  if (session) {
+    if (!messages.empty()) session->set_string("_messages", encode_messages(messages, false));
+    else if (session_used && session->contains("_messages")) session->erase("_messages");
+  }
+  return result;
 }
 
 dtl::Value csrf_token_value(CsrfState& csrf) { return dtl::Value::object(std::make_shared<LazyCsrfToken>(csrf)); }

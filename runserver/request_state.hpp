@@ -33,17 +33,32 @@ struct Message {
   std::string extra_tags;
 };
 
-/// The messages framework's storage for one request (Django's BaseStorage
-/// semantics: iterating marks messages as used; used ones are not stored again).
+/// What the messages framework does to the `messages` cookie on the way out.
+struct MessagesCookie {
+  enum class Action { Keep, Set, Delete } action = Action::Keep;
+  std::string value;  // for Set: the signed value
+};
+
+/// The messages framework's storage for one request: Django's default
+/// FallbackStorage (CookieStorage first, then SessionStorage for what does
+/// not fit in 2048 bytes), with BaseStorage's semantics: iterating marks
+/// messages as used; used ones are not stored again.
 struct MessageStore {
-  std::vector<Message> loaded;  // from the session
+  std::vector<Message> loaded;  // from the cookie (and the session)
   std::vector<Message> queued;  // added during this request
   bool used = false;
   bool added = false;
-  /// Loads from the session's "_messages" (Django's MessageEncoder JSON).
-  void load(SessionStore& session);
-  /// Stores what remains into the session (or removes the key).
-  void update(SessionStore& session);
+  bool cookie_used = false;   // FallbackStorage._used_storages: the cookie held messages
+  bool session_used = false;  // the session's "_messages" held messages
+  /// FallbackStorage._get: the `messages` cookie (signed with
+  /// get_cookie_signer(salt="django.contrib.messages")); the session's
+  /// "_messages" only when the cookie ends with the not-finished sentinel.
+  /// A missing or tampered cookie loads nothing. `session` may be null.
+  void load(const std::optional<std::string>& cookie, SessionStore* session, const std::string& secret_key);
+  /// BaseStorage.update / FallbackStorage._store: what remains goes to the
+  /// cookie, the oldest first, and what does not fit to the session.
+  /// Returns what to do with the cookie.
+  MessagesCookie update(SessionStore* session, const std::string& secret_key);
 };
 
 struct RequestState {

@@ -3,6 +3,7 @@ driving a copy of examples/mysite (the seed blog and shop)."""
 import http.cookiejar
 import json
 import re
+import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -344,3 +345,84 @@ def test_mvt_hash_accepted_by_django(site):
                          "print(check_password(sys.argv[1], sys.argv[2]), check_password('nope', sys.argv[2]))",
                          DEMO[1], stored], capture_output=True, text=True, check=True).stdout.split()
     assert ok == ["True", "False"]
+
+
+DJANGO_MESSAGES = r"""
+import json, sys
+from django.conf import settings
+settings.configure(SECRET_KEY=sys.argv[1], INSTALLED_APPS=['django.contrib.sessions', 'django.contrib.messages'])
+import django
+django.setup()
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage, MessageDecoder
+from django.contrib.sessions.backends.db import SessionStore
+from django.http import HttpRequest
+storage = CookieStorage(HttpRequest())
+if sys.argv[2] == 'decode':  # decode COOKIE [SESSION_DATA]: the cookie's list and the session's _messages
+    out = storage._decode(sys.argv[3]) if sys.argv[3] else None
+    session = SessionStore().decode(sys.argv[4]) if len(sys.argv) > 4 else {}
+    rest = json.loads(session['_messages'], cls=MessageDecoder) if '_messages' in session else []
+    print(json.dumps([None if out is None else [m if isinstance(m, str) else [m.level, m.message] for m in out],
+                      [[m.level, m.message] for m in rest]]))
+else:  # encode TEXT: a cookie with two messages
+    print(storage._encode([Message(25, sys.argv[3]), Message(40, 'Second <b>one</b>', extra_tags='big')]))
+"""
+SECRET = "mvt-insecure-example-key-for-the-demo-only-0123456789abcdefghij"
+
+
+def django_messages(*args):
+    return subprocess.run(["/usr/bin/python3", "-c", DJANGO_MESSAGES, SECRET, *args], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_messages_cookie_as_django(site):
+    """Django's default FallbackStorage: messages travel in a signed
+    `messages` cookie that Django decodes; shown once, then deleted."""
+    root, s = site
+    b = Browser(s)
+    b.login()
+    status, headers, _ = b.post("/shop/place/", {"total_amount": "3", "status": "paid"})
+    assert status == 302
+    cookie = next(c for c in headers.get_all("Set-Cookie") if c.startswith("messages="))
+    value = re.match(r"messages=([^;]+); HttpOnly; Path=/; SameSite=Lax$", cookie).group(1)
+    assert json.loads(django_messages("decode", value)) == [[[25, "The order “Order #1” was added successfully."]], []]
+    (data,) = rows(root, "SELECT session_data FROM django_session")[0]
+    assert json.loads(django_messages("decode", "", data)) == [None, []]  # nothing in the session
+    status, headers, body = b.get("/shop/order/1/")
+    assert "The order “Order #1” was added successfully." in body
+    assert any(c.startswith('messages=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax')
+               for c in headers.get_all("Set-Cookie"))
+    assert "was added successfully" not in b.get("/shop/order/1/")[2]
+    # A cookie Django made is shown by mvt, escaped, with its level and tags.
+    made = django_messages("encode", "Hello from “Django”")
+    status, headers, body = b.open("/shop/", headers={"Cookie": f"messages={made}; sessionid={b.cookie('sessionid')}"})
+    assert '<li class="success">Hello from “Django”</li><li class="big error">Second &lt;b&gt;one&lt;/b&gt;</li>' in body
+    # A tampered cookie is ignored.
+    status, _, body = b.open("/shop/", headers={"Cookie": "messages=" + made[:-3] + "abc"})
+    assert status == 200 and "Hello from" not in body
+
+
+def test_messages_overflow_into_the_session(site):
+    """What does not fit in the 2048-byte cookie goes to the session, the
+    newest first; all are shown once, oldest first."""
+    root, s = site
+    b = Browser(s)
+    b.login()
+    token = b.cookie("csrftoken")
+    names = [f"{i:02d}-" + secrets.token_hex(45) for i in range(40)]  # hardly compressible
+    for name in names:
+        status, _, _ = b.open("/shop/product/1/edit/", {"name": name, "price": "9", "stock_quantity": "1"},
+                              {"X-CSRFToken": token})
+        assert status == 302
+    value = b.cookie("messages")
+    (data,) = rows(root, "SELECT session_data FROM django_session")[0]
+    in_cookie, in_session = json.loads(django_messages("decode", value, data))
+    assert in_cookie[-1] == "__messagesnotfinished__"
+    shown = [m[1] for m in in_cookie[:-1] + in_session]
+    assert shown == [f"The product “{n}” was changed successfully." for n in names]
+    assert 0 < len(in_session) < len(names)
+    body = b.get("/shop/")[2]
+    assert [m for m in re.findall(r"The product “([^”]+)” was changed", body)] == names
+    assert "was changed" not in b.get("/shop/")[2]
+    (data,) = rows(root, "SELECT session_data FROM django_session")[0]
+    assert json.loads(django_messages("decode", "", data)) == [None, []]
