@@ -4,6 +4,8 @@
 #include <cctype>
 #include <ctime>
 
+#include "runserver/http_request.hpp"
+
 namespace mvt::runserver {
 
 namespace {
@@ -106,7 +108,8 @@ void HttpResponse::delete_cookie(const std::string& name, const std::string& pat
 
 HttpResponse HttpResponse::redirect(const std::string& location, bool permanent) {
   HttpResponse r(permanent ? 301 : 302, "");
-  r.set_header("Location", location);
+  // HttpResponseRedirectBase: Location is iri_to_uri(redirect_to).
+  r.set_header("Location", url_quote(location, "/#%[]=:;$&()+,!?*@'~"));
   return r;
 }
 

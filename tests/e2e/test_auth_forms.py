@@ -426,3 +426,31 @@ def test_messages_overflow_into_the_session(site):
     assert "was changed" not in b.get("/shop/")[2]
     (data,) = rows(root, "SELECT session_data FROM django_session")[0]
     assert json.loads(django_messages("decode", "", data)) == [None, []]
+
+
+NEXT_VALUES = ["/shop/place/?a=1&b=2", "//evil.example/", "///evil.example/", "https://evil.example/x",
+               "http://127.0.0.1/shop/", "\\\\evil.example", "/\\evil.example", "javascript:alert(1)",
+               "https:///evil.example", "ftp://127.0.0.1/", " /shop/", "/shop/\u00e9/", "http:/evil.example",
+               "\x08//evil.example"]
+
+
+def test_next_checked_as_django(site):
+    """Every `next` is judged by Django's url_has_allowed_host_and_scheme
+    with the request's host: safe ones are followed, others give LOGIN_REDIRECT_URL."""
+    _, s = site
+    host = f"127.0.0.1:{s.port}"
+    safe = json.loads(subprocess.run(
+        ["/usr/bin/python3", "-c",
+         "import json, sys; from django.conf import settings; settings.configure(); "
+         "from django.utils.http import url_has_allowed_host_and_scheme as ok; "
+         "from django.utils.encoding import iri_to_uri; "
+         "print(json.dumps([[ok(u, {sys.argv[1]}), iri_to_uri(u)] for u in json.loads(sys.argv[2])]))",
+         host, json.dumps(NEXT_VALUES)],
+        capture_output=True, text=True, check=True).stdout)
+    assert [True, "%20/shop/"] in safe and False in [ok for ok, _ in safe]
+    for value, (is_safe, uri) in zip(NEXT_VALUES, safe):
+        b = Browser(s)
+        status, headers, _ = b.login(next_url=value)
+        assert status == 302, value
+        # HttpResponseRedirect: Location is iri_to_uri(next).
+        assert headers["Location"] == (uri if is_safe else "/shop/"), (value, is_safe, headers["Location"])
