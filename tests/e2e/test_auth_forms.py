@@ -454,3 +454,33 @@ def test_next_checked_as_django(site):
         assert status == 302, value
         # HttpResponseRedirect: Location is iri_to_uri(next).
         assert headers["Location"] == (uri if is_safe else "/shop/"), (value, is_safe, headers["Location"])
+
+
+def test_redirect_settings_defaults_and_url_names(tmp_path):
+    """LOGIN_REDIRECT_URL defaults to /accounts/profile/; without
+    LOGOUT_REDIRECT_URL logout renders registration/logged_out.html; a URL
+    name is reversed (resolve_url)."""
+    root = make_site(tmp_path)
+    settings = root / "settings.yaml"
+    text = settings.read_text().replace("LOGIN_REDIRECT_URL: /shop/\n", "").replace("LOGOUT_REDIRECT_URL: /shop/\n", "")
+    settings.write_text(text)
+    (root / "templates" / "registration" / "logged_out.html").write_text("Bye {{ user }} ({{ title }})")
+    s = Server(root)
+    try:
+        b = Browser(s)
+        status, headers, _ = b.login()
+        assert status == 302 and headers["Location"] == "/accounts/profile/"
+        status, _, body = b.open("/accounts/logout/", {"csrfmiddlewaretoken": b.token("/shop/")})
+        assert status == 200 and body == "Bye AnonymousUser (Logged out)"
+    finally:
+        s.stop()
+    settings.write_text(text + "LOGIN_REDIRECT_URL: shop:place_order\nLOGOUT_REDIRECT_URL: blog:index\n")
+    s = Server(root)
+    try:
+        b = Browser(s)
+        status, headers, _ = b.login()
+        assert status == 302 and headers["Location"] == "/shop/place/"
+        status, headers, _ = b.open("/accounts/logout/", {"csrfmiddlewaretoken": b.token("/shop/")})
+        assert status == 302 and headers["Location"] == "/"
+    finally:
+        s.stop()
