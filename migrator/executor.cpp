@@ -119,6 +119,7 @@ void MigrationExecutor::apply_migration(ProjectState& state, const Migration& m,
   } else {
     MigrationTransaction txn(conn_);
     SchemaEditor editor(&conn_, false);
+    editor.set_rename_content_types(rename_content_types_.count(m.key()) > 0);
     m.apply(state, editor);
     editor.flush_deferred();
     record_migration(m, true);
@@ -133,6 +134,7 @@ void MigrationExecutor::unapply_migration(const ProjectState& state, const Migra
   if (!fake) {
     MigrationTransaction txn(conn_);
     SchemaEditor editor(&conn_, false);
+    editor.set_rename_content_types(rename_content_types_.count(m.key()) > 0);
     m.unapply(state, editor);
     editor.flush_deferred();
     record_migration(m, false);
@@ -193,6 +195,20 @@ ProjectState MigrationExecutor::migrate(const std::vector<PlanStep>& plan, bool 
         "process into separate plans of only forwards OR backwards migrations.");
   std::set<MigrationKey> to_run;
   for (const auto& s : plan) to_run.insert(s.migration->key());
+  // Django's inject_rename_contenttypes_operations (pre_migrate): content
+  // types follow RenameModel in the migrations planned once the
+  // ContentType model exists in the state (from contenttypes.0001_initial
+  // on; none after unapplying it).
+  rename_content_types_.clear();
+  bool ct_available = create_project_state(true).get("contenttypes", "ContentType") != nullptr;
+  for (const auto& s : plan) {
+    if (s.migration->key() == MigrationKey{"contenttypes", "0001_initial"}) {
+      if (s.backwards) break;
+      ct_available = true;
+      continue;
+    }
+    if (ct_available) rename_content_types_.insert(s.migration->key());
+  }
   if (!plan.empty() && all_forwards) {
     ProjectState state = create_project_state(true);
     for (const auto& step : full_plan) {

@@ -6,6 +6,7 @@
 // the same transaction), --fake and --fake-initial.
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,7 @@ class MigrationExecutor {
  private:
   db::Connection& conn_;
   ProgressCallback progress_;
+  std::set<MigrationKey> rename_content_types_;  // migrations whose RenameModels rename content types
   ProjectState create_project_state(bool with_applied) const;
   void apply_migration(ProjectState& state, const Migration& m, bool fake, bool fake_initial);
   void unapply_migration(const ProjectState& state, const Migration& m, bool fake);

@@ -49,6 +49,10 @@ void Migration::apply(ProjectState& state, SchemaEditor& editor) const {
     try {
       op->state_forwards(app_label, state);
       op->database_forwards(app_label, editor, old_state, state);
+      if (op->type() == Operation::Type::RenameModel) {
+        const auto& r = static_cast<const RenameModel&>(*op);
+        editor.rename_content_type(app_label, models::lower(r.old_name), models::lower(r.new_name));
+      }
     } catch (const IrreversibleError&) {
       throw;
     } catch (const std::exception& e) {
@@ -94,6 +98,10 @@ void Migration::unapply(const ProjectState& state, SchemaEditor& editor) const {
       if (!it->op->reduces_to_sql()) continue;
     }
     try {
+      if (it->op->type() == Operation::Type::RenameModel) {
+        const auto& r = static_cast<const RenameModel&>(*it->op);
+        editor.rename_content_type(app_label, models::lower(r.new_name), models::lower(r.old_name));
+      }
       it->op->database_backwards(app_label, editor, it->after, it->before);
     } catch (const IrreversibleError&) {
       throw;

@@ -71,6 +71,15 @@ void SchemaEditor::execute(const std::string& sql) {
   conn_->execute(sql);
 }
 
+void SchemaEditor::rename_content_type(const std::string& app_label, const std::string& old_model,
+                                       const std::string& new_model) {
+  if (!rename_content_types() || !conn_->has_table("django_content_type")) return;
+  conn_->execute(
+      "UPDATE \"django_content_type\" SET \"model\" = ? WHERE \"app_label\" = ? AND \"model\" = ? AND NOT EXISTS "
+      "(SELECT 1 FROM \"django_content_type\" WHERE \"app_label\" = ? AND \"model\" = ?)",
+      {new_model, app_label, old_model, app_label, new_model});
+}
+
 void SchemaEditor::flush_deferred() {
   auto pending = std::move(deferred_);
   deferred_.clear();

@@ -83,6 +83,16 @@ class SchemaEditor {
   /// `sqlmigrate` renders.
   void set_new_fields_newer(bool newer) { new_fields_newer_ = newer; }
   bool collecting() const { return collect_; }
+  /// Whether RenameModel also renames the model's content type (Django's
+  /// contenttypes app injects RenameContentType after every RenameModel of
+  /// a `migrate` plan once django_content_type exists; sqlmigrate does not).
+  void set_rename_content_types(bool on) { rename_content_types_ = on; }
+  bool rename_content_types() const { return rename_content_types_ && !collect_; }
+  /// RenameContentType: the (app_label, old_model) content type becomes
+  /// (app_label, new_model), unless that one exists already (Django then
+  /// leaves both, for remove_stale_contenttypes). Throws db::DatabaseError.
+  void rename_content_type(const std::string& app_label, const std::string& old_model,
+                           const std::string& new_model);
   /// The connection (null when only collecting without a database).
   db::Connection* connection() const { return conn_; }
   /// The statements collected so far (sqlmigrate).
@@ -111,6 +121,7 @@ class SchemaEditor {
   std::vector<std::string> collected_;
   std::vector<DeferredStatement> deferred_;
   bool new_fields_newer_ = true;
+  bool rename_content_types_ = false;
 
   void remake_table(const BoundModel& m, const BoundField* create_field, const BoundField* delete_field,
                     const std::pair<BoundField, BoundField>* alter);

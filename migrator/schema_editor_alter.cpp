@@ -198,10 +198,17 @@ void SchemaEditor::remake_table(const BoundModel& m, const BoundField* create_fi
   if (alter) {
     const FieldDef& of = alter->first.field;
     const FieldDef& nf = alter->second.field;
-    body.erase(std::remove_if(body.begin(), body.end(), [&](const Entry& e) { return e.field.name == of.name; }),
-               body.end());
+    // A new field rendered with the model's own state (RenameModel altering
+    // a self-reference of the renamed model) keeps its place: Django's
+    // fields of one rendering are ordered by their creation counters.
+    auto same = std::find_if(body.begin(), body.end(), [&](const Entry& e) { return e.field.name == of.name; });
+    const bool in_place = alter->second.state == m.state && same != body.end();
+    if (in_place) *same = {nf, alter->second.state, nf.auto_created ? -1 : old_rank};
+    else
+      body.erase(std::remove_if(body.begin(), body.end(), [&](const Entry& e) { return e.field.name == of.name; }),
+                 body.end());
     mapping_erase(of.column());
-    body.push_back({nf, alter->second.state, nf.auto_created ? -1 : new_rank});
+    if (!in_place) body.push_back({nf, alter->second.state, nf.auto_created ? -1 : new_rank});
     if (of.null && !nf.null)
       mapping.emplace_back(nf.column(), "coalesce(" + q(of.column()) + ", " + effective_default_sql(nf) + ")");
     else

@@ -292,6 +292,9 @@ def run_in_terminal(h, args, answers, timeout=30):
             os.write(fd, (pending[0][1] + "\n").encode())
             output += b"\x00"  # answered up to here
             pending.pop(0)
+    if time.time() >= deadline:  # still waiting for an answer nobody gives
+        import signal
+        os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(status), output.decode(errors="replace").replace("\x00", "")
