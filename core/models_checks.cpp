@@ -111,6 +111,14 @@ class Checker {
                 f.loc);
         break;
       }
+      case FieldType::JSONField:
+        // CheckFieldDefaultMixin._check_default (a Warning with an E id, as Django's).
+        if (f.has_default() && !f.default_value->is_null() && f.default_value->kind() != Value::Kind::Callable)
+          add(CheckLevel::Warning, obj, "fields.E010",
+              "JSONField default should be a callable instead of an instance so that it's not shared between all "
+              "field instances.",
+              opt_loc(f, "default"), "Use a callable instead, e.g., use `dict` instead of `{}`.");
+        break;
       case FieldType::GenericIPAddressField:
         if (f.blank && !f.null)
           error(obj, "fields.E150",
@@ -149,6 +157,20 @@ class Checker {
             "Field defines a relation with model '" + (app == m.app_label ? name : f.to) +
                 "', which is either not installed, or is abstract.",
             opt_loc(f, "to"), guess.empty() ? "" : "Did you mean '" + guess + "'?");
+      // Django's _check_lazy_references: the pending lazy reference of the
+      // field (and of an auto-created M2M table's column) to the missing model.
+      bool app_known = app == m.app_label;
+      for (const ModelDef* o : reg_.models()) app_known = app_known || o->app_label == app;
+      const std::string key = app + "." + lower(name);
+      const std::string model_error = app_known ? "app '" + app + "' doesn't provide model '" + lower(name) + "'"
+                                                : "app '" + app + "' isn't installed";
+      auto lazy = [&](const std::string& field) {
+        error(field, "fields.E307",
+              "The field " + field + " was declared with a lazy reference to '" + key + "', but " + model_error + ".",
+              opt_loc(f, "to"));
+      };
+      lazy(obj);
+      if (f.many_to_many() && !f.through) lazy(m.label() + "_" + f.name + "." + lower(name));
       return;
     }
     if (f.many_to_many()) {
@@ -242,7 +264,7 @@ class Checker {
               f.loc,
               "Add or change a related_name argument to the definition for '" + field_name + "' or '" +
                   clash_name + "'.");
-      if (r.query_name == rel_query)
+      if (!r.accessor_name.empty() && r.accessor_name == rel_query)  // as Django 3.2: the other's accessor
         error(obj, "fields.E305",
               "Reverse query name for '" + field_name + "' clashes with reverse query name for '" + clash_name +
                   "'.",
