@@ -1,9 +1,11 @@
 #include "core/models_load.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "core/models_checks.hpp"
 #include "core/models_names.hpp"
@@ -312,21 +314,59 @@ const std::string* builtin_models_source(const std::string& app_label) {
 }
 
 LoadedModels load_project_models(const Project& project, Diagnostics& diags) {
-  std::vector<std::pair<std::string, std::vector<ModelDef>>> apps;
+  // Design note: parsing models.yaml (yaml-cpp) is most of a command's
+  // start-up for a large project, and each app's file parses on its own, so
+  // the files are parsed on up to hardware_concurrency() threads. Each
+  // app's diagnostics are kept apart and appended in INSTALLED_APPS order,
+  // so the messages are the same as a sequential load's.
+  struct AppLoad {
+    const AppConfig* app;
+    std::filesystem::path path;  // empty for a built-in app
+    Diagnostics diags;
+    bool present = false;
+    std::vector<ModelDef> models;
+  };
+  std::vector<AppLoad> loads;
   for (const auto& app : project.apps) {
-    std::optional<yaml::Document> doc;
     if (app.builtin) {
-      const std::string* src = builtin_models_source(app.label);
-      if (!src) continue;
-      doc = yaml::parse(*src, "<builtin>/" + app.label + "/models.yaml", diags);
+      if (!builtin_models_source(app.label)) continue;
+      loads.push_back({&app, {}, {}, true, {}});
     } else {
       auto path = app.path / "models.yaml";
       std::error_code ec;
       if (!std::filesystem::is_regular_file(path, ec)) continue;
-      doc = yaml::load_file(path, diags);
+      loads.push_back({&app, path, {}, true, {}});
     }
-    if (!doc) continue;
-    apps.emplace_back(app.label, parse_models_document(*doc, app.label, diags));
+  }
+  auto load_one = [](AppLoad& l) {
+    std::optional<yaml::Document> doc =
+        l.path.empty() ? yaml::parse(*builtin_models_source(l.app->label), "<builtin>/" + l.app->label + "/models.yaml",
+                                     l.diags)
+                       : yaml::load_file(l.path, l.diags);
+    if (!doc) {
+      l.present = false;
+      return;
+    }
+    l.models = parse_models_document(*doc, l.app->label, l.diags);
+  };
+  const std::size_t workers =
+      std::min<std::size_t>(loads.size() < 4 ? 1 : std::max(1u, std::thread::hardware_concurrency()), 8);
+  if (workers <= 1) {
+    for (auto& l : loads) load_one(l);
+  } else {
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+      for (std::size_t i = next++; i < loads.size(); i = next++) load_one(loads[i]);
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(work);
+    work();
+    for (auto& t : threads) t.join();
+  }
+  std::vector<std::pair<std::string, std::vector<ModelDef>>> apps;
+  for (auto& l : loads) {
+    diags.append(l.diags);
+    if (l.present) apps.emplace_back(l.app->label, std::move(l.models));
   }
   // Django's contrib apps set default_auto_field = AutoField.
   const std::string project_auto = project.settings.default_auto_field;
