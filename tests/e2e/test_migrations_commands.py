@@ -332,3 +332,35 @@ def test_interactive_rename_and_one_off_default(polls):
     after = sqlite3.connect(h.db).execute("select id, text, rank from polls_question").fetchall()
     assert after == [(i, t, 7) for i, t in before]
     assert "No changes detected" in mvt(h, "makemigrations").stdout
+
+
+def test_foreign_key_check_before_commit(polls):
+    """A migration that leaves a dangling reference fails at commit with
+    Django's IntegrityError message and is rolled back (Django runs
+    check_constraints() before committing on SQLite)."""
+    h = polls
+    h.step(POLLS)
+    (h.mvt_dir / "polls" / "migrations" / "0002_dangling.yaml").write_text(textwrap.dedent("""\
+        dependencies:
+          - [polls, 0001_initial]
+        operations:
+          - RunSQL: {sql: "INSERT INTO polls_choice (choice_text, votes, question_id) VALUES ('x', 0, 999)"}
+        """))
+    (h.dj_dir / "polls" / "migrations" / "0002_dangling.py").write_text(textwrap.dedent("""\
+        from django.db import migrations
+        class Migration(migrations.Migration):
+            dependencies = [('polls', '0001_initial')]
+            operations = [migrations.RunSQL(
+                "INSERT INTO polls_choice (choice_text, votes, question_id) VALUES ('x', 0, 999)")]
+        """))
+    p = mvt(h, "migrate", check=False)
+    assert p.returncode == 1
+    dj = h.run_django(["migrate"], check=False)
+    assert dj.returncode == 1
+    message = ("The row in table 'polls_choice' with primary key '1' has an invalid foreign key: "
+               "polls_choice.question_id contains a value '999' that does not have a corresponding value in "
+               "polls_question.id.")
+    assert message in dj.stderr
+    assert message in p.stderr
+    assert sqlite3.connect(h.db).execute("select count(*) from polls_choice").fetchone() == (0,)
+    assert mvt(h, "showmigrations", "polls").stdout == "polls\n [X] 0001_initial\n [ ] 0002_dangling\n"
