@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 
@@ -51,11 +52,18 @@ std::string path_info_from_raw(const std::string& raw_path) {
   return out.empty() ? "/" : out;
 }
 
+/// httplib's server with its per-connection request processing reachable,
+/// so that a connection can also be a buffer (DevServer::handle_buffer).
+class HttplibServer final : public httplib::Server {
+ public:
+  using httplib::Server::process_request;
+};
+
 struct DevServer::Impl {
   DevServerOptions options;
   RequestHandler handler;
   RequestLogger logger;
-  httplib::Server server;
+  HttplibServer server;
   int port = 0;
 };
 
@@ -184,5 +192,50 @@ bool DevServer::serve() { return impl_->server.listen_after_bind(); }
 void DevServer::stop() { impl_->server.stop(); }
 
 int DevServer::bound_port() const { return impl_->port; }
+
+namespace {
+
+/// A connection whose client sent `in` (reads end there) and whose replies
+/// are collected in `out`.
+class BufferConnection final : public httplib::Stream {
+ public:
+  BufferConnection(std::string_view in, std::string& out) : in_(in), out_(out) {}
+  bool is_readable() const override { return true; }
+  bool is_writable() const override { return true; }
+  ssize_t read(char* ptr, size_t size) override {
+    size_t n = std::min(size, in_.size() - pos_);
+    std::copy_n(in_.data() + pos_, n, ptr);
+    pos_ += n;
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    out_.append(ptr, size);
+    return static_cast<ssize_t>(size);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = "127.0.0.1";
+    port = 50000;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = "127.0.0.1";
+    port = 8000;
+  }
+  socket_t socket() const override { return INVALID_SOCKET; }
+
+ private:
+  std::string_view in_;
+  std::size_t pos_ = 0;
+  std::string& out_;
+};
+
+}  // namespace
+
+std::string DevServer::handle_buffer(std::string_view raw) {
+  std::string out;
+  BufferConnection connection(raw, out);
+  bool closed = false;
+  impl_->server.process_request(connection, /*close_connection=*/true, closed, [](httplib::Request&) {});
+  return out;
+}
 
 }  // namespace mvt::runserver

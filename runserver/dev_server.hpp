@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "runserver/http_request.hpp"
 #include "runserver/http_response.hpp"
@@ -45,6 +46,13 @@ class DevServer {
   void stop();
   /// The port actually bound (useful with port 0).
   int bound_port() const;
+  /// Handles one connection whose client sends exactly `raw` and then waits:
+  /// httplib's request parser, the routing, the conversion to HttpRequest,
+  /// the handler, the logger and httplib's response writer, as for a served
+  /// request, but without a socket (the connection closes after one request).
+  /// Returns the bytes written back. For tests and the fuzz target
+  /// tests/fuzz/fuzz_http_request.cpp; needs no bind().
+  std::string handle_buffer(std::string_view raw);
 
  private:
   struct Impl;
