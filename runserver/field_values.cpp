@@ -164,6 +164,14 @@ bool parse_stored_datetime(const std::string& t, dtl::DateTime& out) {
 
 }  // namespace
 
+bool is_integer_text(std::string_view text) {
+  std::size_t i = !text.empty() && (text[0] == '+' || text[0] == '-') ? 1 : 0;
+  if (i >= text.size()) return false;
+  for (; i < text.size(); ++i)
+    if (text[i] < '0' || text[i] > '9') return false;
+  return true;
+}
+
 bool parse_date_text(const std::string& text, dtl::Date& out) {
   int y, mo, d;
   if (text.size() == 10 && digits(text, 0, 4, y) && text[4] == '-' && digits(text, 5, 2, mo) && text[7] == '-' &&
@@ -172,6 +180,7 @@ bool parse_date_text(const std::string& text, dtl::Date& out) {
     out = {y, static_cast<std::uint8_t>(mo), static_cast<std::uint8_t>(d)};
     return true;
   }
+  if (text.size() > 10) return false;  // YYYY-MM-DD (see is_integer_text)
   static const std::regex re(R"(^(\d{4})-(\d{1,2})-(\d{1,2})$)");
   std::smatch m;
   if (!std::regex_match(text, m, re)) return false;
@@ -184,6 +193,7 @@ bool parse_date_text(const std::string& text, dtl::Date& out) {
 }
 
 bool parse_time_text(const std::string& text, dtl::Time& out) {
+  if (text.size() > 21) return false;  // HH:MM:SS.ffffffffffff (see is_integer_text)
   static const std::regex re(R"(^(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[\.,](\d{1,6})\d{0,6})?)?$)");
   std::smatch m;
   if (!std::regex_match(text, m, re)) return false;
@@ -197,7 +207,10 @@ bool parse_time_text(const std::string& text, dtl::Time& out) {
 
 bool parse_datetime_text(const std::string& text, dtl::DateTime& out) {
   if (parse_stored_datetime(text, out)) return true;
-  // django.utils.dateparse.datetime_re
+  // django.utils.dateparse.datetime_re (its \s* aside, at most 38
+  // characters: longer text is not a datetime, and would overflow the
+  // stack in std::regex; see is_integer_text)
+  if (text.size() > 64) return false;
   static const std::regex re(
       R"(^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[\.,](\d{1,6})\d{0,6})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$)");
   std::smatch m;
@@ -323,8 +336,7 @@ db::SqlValue to_db_value(const FieldDef& f, const dtl::Value& v, const ValueSett
       if (v.is_int()) return v.as_int();
       if (v.is_bool()) return static_cast<std::int64_t>(v.as_bool());
       if (v.is_float() && std::isfinite(v.as_float())) return static_cast<std::int64_t>(v.as_float());
-      static const std::regex int_re(R"(^[+-]?\d+$)");
-      if (std::regex_match(text, int_re)) {
+      if (is_integer_text(text)) {
         try {
           return static_cast<std::int64_t>(std::stoll(text));
         } catch (const std::out_of_range&) {
@@ -361,7 +373,7 @@ db::SqlValue to_db_value(const FieldDef& f, const dtl::Value& v, const ValueSett
       dtl::Date d;
       if (parse_date_text(text, d)) return format_date(d);
       static const std::regex shape(R"(^\d{4}-\d{1,2}-\d{1,2}$)");
-      if (std::regex_match(text, shape))
+      if (text.size() <= 10 && std::regex_match(text, shape))
         throw FieldValueError(quoted(text) + " value has the correct format (YYYY-MM-DD) but it is an invalid date.");
       throw FieldValueError(quoted(text) + " value has an invalid date format. It must be in YYYY-MM-DD format.");
     }
@@ -403,7 +415,7 @@ db::SqlValue to_db_value(const FieldDef& f, const dtl::Value& v, const ValueSett
         if (c != '-' && c != '{' && c != '}') hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       if (hex.rfind("urn:uuid:", 0) == 0) hex = hex.substr(9);
       static const std::regex hex_re("^[0-9a-f]{32}$");
-      if (!std::regex_match(hex, hex_re)) throw FieldValueError(quoted(v.str()) + " is not a valid UUID.");
+      if (hex.size() != 32 || !std::regex_match(hex, hex_re)) throw FieldValueError(quoted(v.str()) + " is not a valid UUID.");
       return hex;
     }
     case FieldType::JSONField: {

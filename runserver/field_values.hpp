@@ -6,6 +6,7 @@
 // decimal_places on read, durations as microseconds, JSON as text.
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "core/models_fields.hpp"
 #include "core/models_value.hpp"
@@ -40,8 +41,15 @@ dtl::Value model_value_to_dtl(const models::Value& v);
 /// datetimes ISO 8601, decimals as strings, UUIDs dashed), serialised.
 std::string to_json_text(const dtl::Value& v);
 
+/// Whether text is `[+-]?[0-9]+`. A scan, not std::regex: libstdc++'s
+/// std::regex recurses once per character, so a long form or JSON value
+/// overflowed a worker's stack (found by fuzz_http_request). The other
+/// patterns of the request path only see text bounded in length first.
+bool is_integer_text(std::string_view text);
+
 /// Parses Django's parse_datetime / parse_date / parse_time formats;
-/// false when the text does not match.
+/// false when the text does not match (the regexes only see text short
+/// enough for a valid value).
 bool parse_datetime_text(const std::string& text, dtl::DateTime& out);
 bool parse_date_text(const std::string& text, dtl::Date& out);
 bool parse_time_text(const std::string& text, dtl::Time& out);

@@ -4,6 +4,8 @@
 // Django's messages.
 #include <time.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <regex>
 
@@ -101,6 +103,9 @@ bool parse_datetime_input(const std::string& text, dtl::DateTime& out) {
 /// django.utils.dateparse.parse_duration for the standard format
 /// "[-][DD ][[HH:]MM:]ss[.uuuuuu]" (and "D days, HH:MM:SS").
 std::optional<std::int64_t> parse_duration(const std::string& text) {
+  // Longer text overflows int64 microseconds anyway, and std::regex would
+  // overflow the stack on it (see is_integer_text).
+  if (text.size() > 64) return std::nullopt;
   static const std::regex re(
       R"(^(?:(-?\d+) (?:days?, )?)?(-?)(?:(\d+):)??(?:(\d+):)?(\d+)(?:[\.,](\d{1,6})\d{0,6})?$)");
   std::smatch m;
@@ -119,6 +124,9 @@ std::optional<std::int64_t> parse_duration(const std::string& text) {
 /// django.core.validators.EmailValidator.
 bool valid_email(const std::string& value) {
   auto at = value.rfind('@');
+  // Django 3.2.20's limit (CVE-2023-36053); it also keeps std::regex's
+  // recursion bounded (see is_integer_text).
+  if (value.size() > 320) return false;
   if (value.empty() || at == std::string::npos || at == 0 || at + 1 == value.size()) return false;
   std::string user = value.substr(0, at), domain = value.substr(at + 1);
   static const std::regex user_re(
@@ -283,21 +291,30 @@ void ModelForm::clean_field(const FormField& f) {
             if (f.max_length && static_cast<std::int64_t>(len) > *f.max_length)
               throw ValidationError{"Ensure this value has at most " + std::to_string(*f.max_length) + " " +
                                     plural(*f.max_length, "character", "characters") + " (it has " + std::to_string(len) + ")."};
-            if (f.kind == FormFieldKind::Slug && !std::regex_match(t, std::regex("^[-a-zA-Z0-9_]+$")))
+            auto slug_char = [](char c) {
+              return c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            };
+            if (f.kind == FormFieldKind::Slug && (t.empty() || !std::all_of(t.begin(), t.end(), slug_char)))
               throw ValidationError{"Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."};
             if (f.kind == FormFieldKind::Email && !valid_email(t)) throw ValidationError{"Enter a valid email address."};
             if (f.kind == FormFieldKind::URL && !valid_url(t)) throw ValidationError{"Enter a valid URL."};
-            if (f.kind == FormFieldKind::GenericIP &&
-                !std::regex_match(t, std::regex(R"(^((25[0-5]|2[0-4]\d|[0-1]?\d?\d)(\.(25[0-5]|2[0-4]\d|[0-1]?\d?\d)){3}|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*)$)")))
+            if (f.kind == FormFieldKind::GenericIP &&  // 45: the longest IPv6 text
+                (t.size() > 45 || !std::regex_match(t, std::regex(R"(^((25[0-5]|2[0-4]\d|[0-1]?\d?\d)(\.(25[0-5]|2[0-4]\d|[0-1]?\d?\d)){3}|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*)$)"))))
               throw ValidationError{"Enter a valid IPv4 or IPv6 address."};
             value = dtl::Value::string(t);
             break;
           }
           case FormFieldKind::Integer: {
-            static const std::regex re_decimal(R"(\.0*\s*$)");
-            std::string s = std::regex_replace(t, re_decimal, "");
-            static const std::regex int_re(R"(^[+-]?\d+$)");
-            if (!std::regex_match(s, int_re)) throw ValidationError{"Enter a whole number."};
+            // IntegerField.re_decimal `\.0*\s*$` removed, then int(): scanned
+            // (see is_integer_text).
+            std::string s = t;
+            if (auto dot = s.rfind('.'); dot != std::string::npos) {
+              std::size_t k = dot + 1;
+              while (k < s.size() && s[k] == '0') ++k;
+              while (k < s.size() && std::isspace(static_cast<unsigned char>(s[k]))) ++k;
+              if (k == s.size()) s.erase(dot);
+            }
+            if (!is_integer_text(s)) throw ValidationError{"Enter a whole number."};
             std::int64_t i;
             try {
               i = std::stoll(s);
