@@ -3,8 +3,11 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
 namespace mvt::runserver {
 
@@ -65,6 +68,7 @@ struct DevServer::Impl {
   RequestLogger logger;
   HttplibServer server;
   int port = 0;
+  std::atomic<bool> serving_done{false};
 };
 
 namespace {
@@ -187,9 +191,19 @@ std::string DevServer::bind() {
   return "";
 }
 
-bool DevServer::serve() { return impl_->server.listen_after_bind(); }
+bool DevServer::serve() {
+  bool ok = impl_->server.listen_after_bind();
+  impl_->serving_done = true;
+  return ok;
+}
 
-void DevServer::stop() { impl_->server.stop(); }
+void DevServer::stop() {
+  // httplib's stop() does nothing until listen_after_bind() has started
+  // (a Ctrl-C right after the bind would be lost): wait for it.
+  while (!impl_->server.is_running() && !impl_->serving_done)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  impl_->server.stop();
+}
 
 int DevServer::bound_port() const { return impl_->port; }
 

@@ -42,7 +42,8 @@ class DevServer {
   std::string bind();
   /// Accepts connections until stop(); returns false if it failed to run.
   bool serve();
-  /// Stops serve() (thread-safe).
+  /// Stops serve() (thread-safe). Called before serve() has started, it
+  /// waits for it to start, so a serve() call must follow.
   void stop();
   /// The port actually bound (useful with port 0).
   int bound_port() const;

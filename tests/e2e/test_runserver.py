@@ -1,13 +1,17 @@
 """runserver end to end: the real binary serving a project over HTTP
 (SPEC §4, §6, §7; issue 5)."""
+import http.client
 import json
 import os
 import re
+import signal
+import socket
+import subprocess
 import time
 
 import pytest
 
-from conftest import run_mvt
+from conftest import MVT, clean_env, run_mvt
 from server_util import Server, make_project, migrate, sql, wait_for
 
 MODELS = """
@@ -379,3 +383,40 @@ def test_unapplied_migrations_warning(tmp_path):
     s = Server(root)
     _, out, _ = s.stop()
     assert "unapplied" not in out
+
+
+@pytest.mark.parametrize("host", ["[::1]", "0.0.0.0"])
+def test_addrport_forms(tmp_path, host):
+    """`[::1]:PORT` listens on IPv6 loopback and `0.0.0.0:PORT` on every IPv4
+    address; the banner shows the address as Django's does."""
+    root = make_project(tmp_path, {}, apps=())
+    family = socket.AF_INET6 if host.startswith("[") else socket.AF_INET
+    with socket.socket(family) as probe:
+        probe.bind(("::1" if family == socket.AF_INET6 else "127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([MVT, "runserver", f"{host}:{port}", "--noreload"], cwd=root, env=clean_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        target = ("::1", port) if family == socket.AF_INET6 else ("127.0.0.1", port)
+        assert wait_for(lambda: _connects(family, target), timeout=20)
+        conn = http.client.HTTPConnection(target[0], port, timeout=10)
+        conn.request("GET", "/", headers={"Host": "localhost"})
+        r = conn.getresponse()
+        assert r.status == 200
+        assert "The install worked successfully!" in r.read().decode()
+        conn.close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=10)
+    assert f"Starting development server at http://{host}:{port}/" in out
+    assert proc.returncode == 0
+
+
+def _connects(family, target):
+    with socket.socket(family) as s:
+        s.settimeout(0.2)
+        try:
+            s.connect(target)
+            return True
+        except OSError:
+            return False
