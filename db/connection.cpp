@@ -23,13 +23,20 @@ void bind_all(SQLite::Statement& st, const std::vector<SqlValue>& params) {
   }
 }
 
-SqlValue column_value(const SQLite::Column& c) {
-  switch (c.getType()) {
-    case SQLITE_INTEGER: return SqlValue(static_cast<std::int64_t>(c.getInt64()));
-    case SQLITE_FLOAT: return SqlValue(c.getDouble());
-    case SQLITE_TEXT: return SqlValue(c.getString());
-    case SQLITE_BLOB:
-      return SqlValue(Blob{std::string(static_cast<const char*>(c.getBlob()), static_cast<std::size_t>(c.getBytes()))});
+/// Column `i` of the current row, read straight from the statement handle
+/// (SQLiteCpp's Column object costs a shared_ptr copy per value).
+SqlValue column_value(sqlite3_stmt* st, int i) {
+  switch (sqlite3_column_type(st, i)) {
+    case SQLITE_INTEGER: return SqlValue(static_cast<std::int64_t>(sqlite3_column_int64(st, i)));
+    case SQLITE_FLOAT: return SqlValue(sqlite3_column_double(st, i));
+    case SQLITE_TEXT: {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+      return SqlValue(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(st, i))));
+    }
+    case SQLITE_BLOB: {
+      const auto* data = static_cast<const char*>(sqlite3_column_blob(st, i));
+      return SqlValue(Blob{std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(st, i)))});
+    }
     default: return SqlValue();
   }
 }
@@ -51,7 +58,10 @@ std::string quote_identifier(const std::string& name) {
 
 Connection::Connection(const std::filesystem::path& path, int timeout_ms) : path_(path) {
   try {
-    db_ = std::make_unique<SQLite::Database>(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+    // NOMUTEX: a Connection is used by one thread at a time (the dev server
+    // keeps one per worker thread), so SQLite's per-call mutex is pure cost.
+    db_ = std::make_unique<SQLite::Database>(path.string(),
+                                             SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                              timeout_ms);
     db_->exec("PRAGMA foreign_keys = ON");
   } catch (const SQLite::Exception& e) {
@@ -62,6 +72,7 @@ Connection::Connection(const std::filesystem::path& path, int timeout_ms) : path
 
 Connection::~Connection() {
   cache_.clear();
+  finalize_queries();
   if (db_ && in_transaction()) {
     try {
       db_->exec("ROLLBACK");
@@ -110,21 +121,66 @@ std::int64_t Connection::execute(const std::string& sql, const std::vector<SqlVa
   }
 }
 
-std::vector<SqlRow> Connection::query(const std::string& sql, const std::vector<SqlValue>& params) {
-  std::vector<SqlRow> rows;
-  try {
-    SQLite::Statement st(*db_, sql);
-    bind_all(st, params);
-    const int n = st.getColumnCount();
-    while (st.executeStep()) {
-      SqlRow row;
-      row.reserve(static_cast<std::size_t>(n));
-      for (int i = 0; i < n; ++i) row.push_back(column_value(st.getColumn(i)));
-      rows.push_back(std::move(row));
-    }
-  } catch (const SQLite::Exception& e) {
-    rethrow(e);
+sqlite3_stmt* Connection::prepare_query(const std::string& sql) {
+  auto it = query_cache_.find(sql);
+  if (it != query_cache_.end()) {
+    sqlite3_reset(it->second);
+    sqlite3_clear_bindings(it->second);
+    return it->second;
   }
+  if (query_cache_.size() > 256) finalize_queries();
+  sqlite3_stmt* st = nullptr;
+  int rc = sqlite3_prepare_v2(handle(), sql.c_str(), static_cast<int>(sql.size()), &st, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(st);
+    throw DatabaseError(sqlite3_errmsg(handle()), sqlite3_extended_errcode(handle()));
+  }
+  query_cache_.emplace(sql, st);
+  return st;
+}
+
+void Connection::finalize_queries() {
+  for (auto& [sql, st] : query_cache_) sqlite3_finalize(st);
+  query_cache_.clear();
+}
+
+std::vector<SqlRow> Connection::query(const std::string& sql, const std::vector<SqlValue>& params) {
+  // Cached: sqlite3_prepare_v2 statements re-prepare themselves after a
+  // schema change, and the statement is always reset before its next use.
+  sqlite3_stmt* st = prepare_query(sql);
+  auto fail = [&](int rc) {
+    std::string message = sqlite3_errmsg(handle());
+    int code = sqlite3_extended_errcode(handle());
+    sqlite3_reset(st);
+    throw DatabaseError(message, code ? code : rc);
+  };
+  int i = 1;
+  for (const auto& p : params) {
+    int rc;
+    if (p.is_null()) rc = sqlite3_bind_null(st, i);
+    else if (p.is_int()) rc = sqlite3_bind_int64(st, i, p.as_int());
+    else if (p.is_real()) rc = sqlite3_bind_double(st, i, p.as_real());
+    else if (p.is_text())
+      rc = sqlite3_bind_text(st, i, p.as_text().data(), static_cast<int>(p.as_text().size()), SQLITE_STATIC);
+    else
+      rc = sqlite3_bind_blob(st, i, p.as_blob().bytes.data(), static_cast<int>(p.as_blob().bytes.size()),
+                             SQLITE_STATIC);
+    if (rc != SQLITE_OK) fail(rc);
+    ++i;
+  }
+  std::vector<SqlRow> rows;
+  const int n = sqlite3_column_count(st);
+  for (;;) {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) fail(rc);
+    SqlRow row;
+    row.reserve(static_cast<std::size_t>(n));
+    for (int c = 0; c < n; ++c) row.push_back(column_value(st, c));
+    rows.push_back(std::move(row));
+  }
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);  // the bound texts point into `params`
   return rows;
 }
 

@@ -15,6 +15,7 @@
 #include "db/sql_value.hpp"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace SQLite {
 class Database;
@@ -116,9 +117,15 @@ class Connection {
 
  private:
   SQLite::Statement& prepare(const std::string& sql);
+  /// The cached raw statement for a query (reset, bindings cleared).
+  sqlite3_stmt* prepare_query(const std::string& sql);
+  void finalize_queries();
   std::filesystem::path path_;
   std::unique_ptr<SQLite::Database> db_;
   std::map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
+  // query() reads columns through the C API (SQLiteCpp's Column costs a
+  // shared_ptr copy per value), so its statements are cached separately.
+  std::map<std::string, sqlite3_stmt*> query_cache_;
 };
 
 /// A transaction: BEGIN on construction, ROLLBACK on destruction unless

@@ -12,8 +12,8 @@
 #include "db/query.hpp"
 #include "db/sql_value.hpp"
 
-namespace SQLite {
-class Database;
+namespace mvt::db {
+class Connection;
 }
 
 namespace mvt::runserver {
@@ -25,10 +25,11 @@ struct ValueSettings {
 };
 
 /// The connection of the calling thread to `path`, opened on first use with
-/// `PRAGMA foreign_keys = ON`, WAL journal and a 5 s busy timeout. A new
-/// path (after a settings reload) opens a new connection. Throws
-/// SQLite::Exception when the file cannot be opened.
-SQLite::Database& thread_connection(const std::filesystem::path& path);
+/// `PRAGMA foreign_keys = ON`, WAL journal and a 5 s busy timeout; its
+/// prepared statements are cached across requests. A new path (after a
+/// settings reload) opens a new connection. Throws db::DatabaseError when the
+/// file cannot be opened.
+db::Connection& thread_connection(const std::filesystem::path& path);
 
 /// One request's view of the database.
 class DataSession {
@@ -39,8 +40,7 @@ class DataSession {
   const models::ModelRegistry& registry() const { return registry_; }
   const ValueSettings& settings() const { return settings_; }
 
-  /// Runs a SELECT and returns its rows. Throws db::QueryError or
-  /// SQLite::Exception.
+  /// Runs a SELECT and returns its rows. Throws db::DatabaseError.
   std::vector<db::SqlRow> fetch(const db::SqlQuery& q) const;
   /// Runs a SELECT COUNT(*) and returns the count.
   std::int64_t count(const db::SqlQuery& q) const;
@@ -50,7 +50,7 @@ class DataSession {
   std::int64_t last_insert_rowid() const;
   /// Number of queries run by this session (tests and the N+1 guard).
   int query_count() const { return queries_; }
-  SQLite::Database& connection() const { return thread_connection(db_path_); }
+  db::Connection& connection() const { return thread_connection(db_path_); }
 
  private:
   std::filesystem::path db_path_;

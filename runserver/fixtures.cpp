@@ -1,6 +1,6 @@
 #include "runserver/fixtures.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "db/connection.hpp"
 #include <nlohmann/json.hpp>
 
 #include "dtl/text.hpp"
@@ -52,10 +52,10 @@ std::size_t load_fixture(const DataSession& data, const std::string& text, const
     throw FixtureError("Problem installing fixture '" + display_name + "': not a JSON list of objects");
   const auto& reg = data.registry();
   const ValueSettings& vs = data.settings();
-  SQLite::Database& db = data.connection();
+  db::Connection& db = data.connection();
   // Django disables constraint checks while loading, then checks them all.
-  db.exec("PRAGMA foreign_keys = OFF");
-  db.exec("BEGIN IMMEDIATE");
+  db.execute_script("PRAGMA foreign_keys = OFF");
+  db.execute_script("BEGIN IMMEDIATE");
   std::size_t count = 0;
   try {
     for (const auto& obj : doc) {
@@ -132,7 +132,7 @@ std::size_t load_fixture(const DataSession& data, const std::string& text, const
         }
       } catch (const FieldValueError& e) {
         throw FixtureError(where + label + "(pk=" + pk.to_text() + "): " + e.what());
-      } catch (const SQLite::Exception& e) {
+      } catch (const db::DatabaseError& e) {
         throw FixtureError(where + "Could not load " + label + "(pk=" + pk.to_text() + "): " + e.what());
       }
       ++count;
@@ -143,13 +143,13 @@ std::size_t load_fixture(const DataSession& data, const std::string& text, const
       throw FixtureError("Problem installing fixture '" + display_name + "': the row in table '" + bad[0][0].to_text() +
                          "' with primary key '" + bad[0][1].to_text() + "' has an invalid foreign key to '" +
                          bad[0][2].to_text() + "'");
-    db.exec("COMMIT");
+    db.execute_script("COMMIT");
   } catch (...) {
-    db.exec("ROLLBACK");
-    db.exec("PRAGMA foreign_keys = ON");
+    db.execute_script("ROLLBACK");
+    db.execute_script("PRAGMA foreign_keys = ON");
     throw;
   }
-  db.exec("PRAGMA foreign_keys = ON");
+  db.execute_script("PRAGMA foreign_keys = ON");
   return count;
 }
 

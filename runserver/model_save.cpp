@@ -1,10 +1,10 @@
 #include "runserver/model_save.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <openssl/rand.h>
 
 #include <set>
 
+#include "db/connection.hpp"
 #include "db/query.hpp"
 #include "dtl/timezone.hpp"
 #include "runserver/field_values.hpp"
@@ -20,22 +20,22 @@ namespace {
 /// BEGIN IMMEDIATE ... COMMIT, rolled back unless committed.
 class WriteTransaction {
  public:
-  explicit WriteTransaction(const DataSession& d) : db_(d.connection()) { db_.exec("BEGIN IMMEDIATE"); }
+  explicit WriteTransaction(const DataSession& d) : db_(d.connection()) { db_.execute_script("BEGIN IMMEDIATE"); }
   ~WriteTransaction() {
     if (!done_) {
       try {
-        db_.exec("ROLLBACK");
+        db_.execute_script("ROLLBACK");
       } catch (...) {
       }
     }
   }
   void commit() {
-    db_.exec("COMMIT");
+    db_.execute_script("COMMIT");
     done_ = true;
   }
 
  private:
-  SQLite::Database& db_;
+  db::Connection& db_;
   bool done_ = false;
 };
 

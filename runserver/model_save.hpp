@@ -32,7 +32,7 @@ dtl::Value field_default(const models::FieldDef& f, const ValueSettings& s);
 
 /// Inserts a row of `model` with `values`; the other fields get their
 /// default, auto_now / auto_now_add fields the current time. Returns the new
-/// primary key. Throws FieldValueError or SQLite::Exception (then nothing is written).
+/// primary key. Throws FieldValueError or db::DatabaseError (then nothing is written).
 db::SqlValue insert_object(const DataSession& data, const models::ModelDef& model, const FieldValues& values);
 
 /// Updates the row with primary key `pk`: `values` and auto_now fields.
