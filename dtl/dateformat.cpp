@@ -29,6 +29,7 @@ bool is_time_char(char c) {
 }
 
 std::string two(int v) {
+  if (v >= 0 && v < 100) return std::string{static_cast<char>('0' + v / 10), static_cast<char>('0' + v % 10)};
   char b[16];
   std::snprintf(b, sizeof b, "%02d", v);
   return b;

@@ -92,7 +92,7 @@ class Engine {
   std::map<std::string, std::shared_ptr<const Library>> libraries_;
   std::vector<std::shared_ptr<const Library>> builtins_;
   struct CacheEntry {
-    std::filesystem::file_time_type mtime;
+    std::int64_t mtime = 0;  // st_mtim in nanoseconds
     std::uintmax_t size = 0;
     std::shared_ptr<const Template> tmpl;
   };
