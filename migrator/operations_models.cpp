@@ -145,10 +145,11 @@ Reduction CreateModel::reduce(const OpPtr& other, const std::string& app_label) 
       const auto& fo = static_cast<const FieldOperation&>(*other);
       if (fo.model_name_lower() != name_lower()) break;
       if (other->type() == Type::AddField) {
-        auto f = fields;
-        FieldDef nf = *fo.field;
-        nf.name = fo.name;
-        f.push_back(nf);
+        std::vector<FieldDef> f;
+        f.reserve(fields.size() + 1);
+        f.insert(f.end(), fields.begin(), fields.end());
+        f.push_back(*fo.field);
+        f.back().name = fo.name;
         return with(std::move(f), options, name);
       }
       if (other->type() == Type::AlterField) {
