@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include "runserver/file_storage.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -101,8 +103,13 @@ HttpRequest to_request(const httplib::Request& req, const DevServerOptions& o) {
     if (ctype.rfind("application/x-www-form-urlencoded", 0) == 0) {
       r.POST = QueryDict::parse(r.body);
     } else if (ctype.rfind("multipart/form-data", 0) == 0) {
-      for (const auto& [name, file] : req.files)
-        if (file.filename.empty()) r.POST.append(name, file.content);
+      for (const auto& [name, file] : req.files) {
+        if (file.filename.empty()) {
+          r.POST.append(name, file.content);
+        } else if (auto filename = sanitize_upload_name(file.filename)) {
+          r.FILES[name].push_back({std::move(*filename), file.content_type, file.content});
+        }
+      }
     }
   }
   return r;

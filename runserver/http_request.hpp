@@ -37,6 +37,20 @@ class QueryDict {
   std::vector<std::pair<std::string, std::string>> items_;
 };
 
+/// One uploaded file of a multipart/form-data request (Django's
+/// UploadedFile / InMemoryUploadedFile): the client's file name after
+/// Django's sanitising, its declared content type, and the bytes.
+struct UploadedFile {
+  std::string name;
+  std::string content_type;
+  std::string content;
+  std::size_t size() const { return content.size(); }
+};
+
+/// request.FILES: field name -> the files sent under it, in order
+/// (MultiValueDict: `get` is the last one).
+using UploadedFiles = std::map<std::string, std::vector<UploadedFile>>;
+
 /// Raised by HttpRequest::get_host for a Host header not in ALLOWED_HOSTS
 /// (Django's DisallowedHost, a SuspiciousOperation answered with 400).
 class DisallowedHost : public std::runtime_error {
@@ -59,6 +73,7 @@ struct HttpRequest {
   bool secure = false;
   QueryDict GET;
   QueryDict POST;                     // filled for form posts
+  UploadedFiles FILES;                // multipart uploads (parts with a file name)
   std::map<std::string, std::string> COOKIES;
 
   /// The first value of a header (name case-insensitive), or nullopt.
