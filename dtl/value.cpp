@@ -462,6 +462,8 @@ std::optional<bool> contains(const Value& haystack, const Value& needle) {
     if (!needle.is_string()) return false;
     return haystack.as_map().find(needle.as_string()) != nullptr;
   }
+  if (haystack.is_object())
+    if (auto r = haystack.as_object().contains(needle)) return r;
   auto items = haystack.iterate();
   if (!items) return std::nullopt;
   for (const auto& v : (*items)->items)

@@ -205,6 +205,12 @@ class Object {
     (void)other;
     return std::nullopt;
   }
+  /// `needle in obj` (__contains__); nullopt: no __contains__, so Python
+  /// falls back to iterating the object.
+  virtual std::optional<bool> contains(const Value& needle) const {
+    (void)needle;
+    return std::nullopt;
+  }
   /// Ordering against other (<0, 0, >0); nullopt when unordered (TypeError).
   virtual std::optional<int> compare(const Value& other) const {
     (void)other;

@@ -162,6 +162,16 @@ class Perms : public dtl::Object {
   }
   bool truthy() const override { return app_.empty() || has_module(app_); }
   std::optional<std::size_t> length() const override { return std::nullopt; }
+  /// PermWrapper.__contains__: 'app' asks for any permission of the app,
+  /// 'app.codename' for that one. PermLookupDict has no __contains__ (its
+  /// __iter__ raises TypeError): nullopt.
+  std::optional<bool> contains(const dtl::Value& needle) const override {
+    if (!app_.empty() || !needle.is_string()) return std::nullopt;
+    const std::string& name = needle.as_string();
+    auto dot = name.find('.');
+    if (dot == std::string::npos) return has_module(name);
+    return has(name);
+  }
   std::string type_name() const override { return app_.empty() ? "PermWrapper" : "PermLookupDict"; }
 
  private:

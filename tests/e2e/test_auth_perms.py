@@ -17,7 +17,8 @@ from test_auth_forms import DEMO, Browser, make_site, rows
 
 PERMS_TEMPLATE = ("[{{ perms.shop }}][{{ perms.blog }}][{% if perms.shop.add_order %}add{% endif %}]"
                   "[{% if perms.shop.delete_order %}del{% endif %}][{% if perms.shop %}shop{% endif %}]"
-                  "[{% if perms.auth %}auth{% endif %}][{{ perms.shop.add_order }}][{{ user }}]\n")
+                  "[{% if perms.auth %}auth{% endif %}][{{ perms.shop.add_order }}][{{ user }}]"
+                  "[{% if 'shop.add_order' in perms %}in{% endif %}{% if 'auth' in perms %}+auth{% endif %}]\n")
 
 
 @pytest.fixture
@@ -87,23 +88,23 @@ def test_perms_in_templates(perms_site):
 
     # Anonymous: AnonymousUser has no permissions; the set prints as set().
     anon = Browser(s)
-    assert perms_page(anon) == ([set(), set()], "[][][][][False][AnonymousUser]")
+    assert perms_page(anon) == ([set(), set()], "[][][][][False][AnonymousUser][]")
     assert rows(root, "SELECT COUNT(*) FROM django_session") == [(0,)]
 
     # A direct permission. {{ perms.shop }} prints every permission of the user (all apps).
     alice = Browser(s)
     assert alice.login("alice", DEMO[1])[0] == 302
-    assert perms_page(alice) == ([{"shop.add_order"}] * 2, "[add][][shop][][True][alice]")
+    assert perms_page(alice) == ([{"shop.add_order"}] * 2, "[add][][shop][][True][alice][in]")
 
     # Permissions through a group.
     bob = Browser(s)
     assert bob.login("bob", DEMO[1])[0] == 302
-    assert perms_page(bob) == ([{"shop.change_order", "auth.view_user"}] * 2, "[][][shop][auth][False][bob]")
+    assert perms_page(bob) == ([{"shop.change_order", "auth.view_user"}] * 2, "[][][shop][auth][False][bob][+auth]")
 
     # A superuser has every permission, also ones that do not exist.
     root_b = Browser(s)
     assert root_b.login("root", DEMO[1])[0] == 302
-    assert perms_page(root_b) == ([every] * 2, "[add][del][shop][auth][True][root]")
+    assert perms_page(root_b) == ([every] * 2, "[add][del][shop][auth][True][root][in+auth]")
 
     # An inactive user cannot sign in (ModelBackend refuses it: Django's
     # message is the one for a wrong password) and so has no permissions.
@@ -112,25 +113,25 @@ def test_perms_in_templates(perms_site):
     assert status == 200
     assert "Please enter a correct username and password. Note that both fields may be case-sensitive." in body
     assert "inactive" not in body
-    assert perms_page(carol) == ([set(), set()], "[][][][][False][AnonymousUser]")
+    assert perms_page(carol) == ([set(), set()], "[][][][][False][AnonymousUser][]")
 
 
 def test_perms_are_read_per_request_and_deactivation_signs_out(perms_site):
     root, s = perms_site
     b = Browser(s)
     assert b.login()[0] == 302
-    assert perms_page(b) == ([set(), set()], "[][][][][False][demo]")
+    assert perms_page(b) == ([set(), set()], "[][][][][False][demo][]")
     con = sqlite3.connect(root / "db.sqlite3")
     con.execute("INSERT INTO auth_user_user_permissions (user_id, permission_id) VALUES (1, ?)",
                 (perm_id(con, "shop.add_order"),))
     con.commit()
-    assert perms_page(b) == ([{"shop.add_order"}] * 2, "[add][][shop][][True][demo]")
+    assert perms_page(b) == ([{"shop.add_order"}] * 2, "[add][][shop][][True][demo][in]")
     # A user made inactive after signing in is AnonymousUser on the next
     # request (ModelBackend.get_user), and the session is kept, as Django.
     con.execute("UPDATE auth_user SET is_active = 0 WHERE id = 1")
     con.commit()
     con.close()
-    assert perms_page(b) == ([set(), set()], "[][][][][False][AnonymousUser]")
+    assert perms_page(b) == ([set(), set()], "[][][][][False][AnonymousUser][]")
     assert rows(root, "SELECT COUNT(*) FROM django_session") == [(1,)]
 
 
