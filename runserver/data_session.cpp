@@ -13,6 +13,8 @@ struct ThreadConnection {
 
 thread_local ThreadConnection t_conn;
 
+std::recursive_mutex g_write_mutex;
+
 }  // namespace
 
 db::Connection& thread_connection(const std::filesystem::path& path) {
@@ -21,6 +23,7 @@ db::Connection& thread_connection(const std::filesystem::path& path) {
     t_conn.db = std::make_unique<db::Connection>(path, 5000);
     t_conn.path = path;
     t_conn.db->execute_script("PRAGMA journal_mode = WAL");
+    t_conn.db->execute_script("PRAGMA synchronous = NORMAL");
   }
   return *t_conn.db;
 }
@@ -37,8 +40,13 @@ std::int64_t DataSession::count(const db::SqlQuery& q) const {
   return rows[0][0].is_int() ? rows[0][0].as_int() : 0;
 }
 
+std::unique_lock<std::recursive_mutex> DataSession::write_lock() const {
+  return std::unique_lock<std::recursive_mutex>(g_write_mutex);
+}
+
 int DataSession::execute(const db::SqlQuery& q) const {
   ++queries_;
+  std::lock_guard<std::recursive_mutex> lock(g_write_mutex);
   return static_cast<int>(connection().execute(q.sql, q.params));
 }
 

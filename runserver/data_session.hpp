@@ -5,6 +5,7 @@
 // decide how stored values read back. Runs queries with bound parameters only.
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -22,10 +23,15 @@ namespace mvt::runserver {
 struct ValueSettings {
   bool use_tz = true;
   std::string time_zone = "UTC";
+  /// Where FileField values live and are served (FieldFile.path / .url).
+  std::filesystem::path media_root = "media";
+  std::string media_url = "/media/";
 };
 
 /// The connection of the calling thread to `path`, opened on first use with
-/// `PRAGMA foreign_keys = ON`, WAL journal and a 5 s busy timeout; its
+/// `PRAGMA foreign_keys = ON`, WAL journal (synchronous=NORMAL: a commit does
+/// not wait for the disk; the database stays consistent, a power cut may
+/// lose the last commits) and a 5 s busy timeout; its
 /// prepared statements are cached across requests. A new path (after a
 /// settings reload) opens a new connection. Throws db::DatabaseError when the
 /// file cannot be opened.
@@ -46,6 +52,12 @@ class DataSession {
   std::int64_t count(const db::SqlQuery& q) const;
   /// Runs any statement; returns the number of changed rows.
   int execute(const db::SqlQuery& q) const;
+  /// The process-wide writer lock (recursive). Writes of the dev server's
+  /// worker threads queue here instead of in SQLite's busy handler, which
+  /// sleeps in steps of milliseconds; other processes still meet the busy
+  /// timeout. execute() takes it per statement; hold it across a write
+  /// transaction (BEGIN IMMEDIATE ... COMMIT).
+  std::unique_lock<std::recursive_mutex> write_lock() const;
   /// The rowid of the last INSERT on this thread's connection.
   std::int64_t last_insert_rowid() const;
   /// Number of queries run by this session (tests and the N+1 guard).

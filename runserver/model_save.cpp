@@ -20,7 +20,9 @@ namespace {
 /// BEGIN IMMEDIATE ... COMMIT, rolled back unless committed.
 class WriteTransaction {
  public:
-  explicit WriteTransaction(const DataSession& d) : db_(d.connection()) { db_.execute_script("BEGIN IMMEDIATE"); }
+  explicit WriteTransaction(const DataSession& d) : lock_(d.write_lock()), db_(d.connection()) {
+    db_.execute_script("BEGIN IMMEDIATE");
+  }
   ~WriteTransaction() {
     if (!done_) {
       try {
@@ -35,6 +37,7 @@ class WriteTransaction {
   }
 
  private:
+  std::unique_lock<std::recursive_mutex> lock_;  // released after COMMIT / ROLLBACK
   db::Connection& db_;
   bool done_ = false;
 };
