@@ -229,7 +229,10 @@ std::string get_available_name(const std::string& original, std::int64_t max_len
   auto too_long = [&](const std::string& n) {
     return max_length > 0 && static_cast<std::int64_t>(dtl::utf8_length(n)) > max_length;
   };
-  auto alternative = [&] { return join_path(dir_name, dtl::to_utf8(file_root) + "_" + random() + ext); };
+  // Captured by name, not as structured bindings: clang 14 cannot capture those.
+  auto alternative = [&, &dir = dir_name, &extension = ext] {
+    return join_path(dir, dtl::to_utf8(file_root) + "_" + random() + extension);
+  };
   while (exists(name) || too_long(name)) {
     name = alternative();
     if (max_length <= 0) continue;
