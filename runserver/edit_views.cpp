@@ -3,7 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "dtl/text.hpp"
+#include "dtl/timezone.hpp"
+#include "runserver/field_file.hpp"
 #include "runserver/field_values.hpp"
+#include "runserver/file_storage.hpp"
 #include "runserver/forms.hpp"
 #include "runserver/model_save.hpp"
 #include "runserver/views.hpp"
@@ -117,21 +120,67 @@ HttpResponse form_view(RequestEnv& env, const ViewConfig& v, const ResolverMatch
       return json_response(nlohmann::json{{"detail", e.what()}}.dump(), 400);
     }
   } else {
-    form->bind(env.request().POST);
+    form->bind(env.request().POST, std::make_shared<const UploadedFiles>(env.request().FILES));
   }
   if (!form->is_valid()) {
     if (json) return json_response(errors_json(*form), 400);
     return render_form(env, v, model, form, object ? &*object : nullptr);
   }
   FieldValues values;
-  for (const auto& f : form->fields()) values.emplace_back(f.model_field, form->cleaned_data().at(f.name));
+  std::vector<std::pair<const FieldDef*, const UploadedFile*>> uploads;
+  for (const auto& f : form->fields()) {
+    const dtl::Value& value = form->cleaned_data().at(f.name);
+    if (f.kind == FormFieldKind::File || f.kind == FormFieldKind::Image) {
+      // FileField.save_form_data: None (and the current file) change
+      // nothing, False (cleared) stores '', an upload is stored below.
+      if (value.is_bool()) values.emplace_back(f.model_field, dtl::Value::string(""));
+      else if (const UploadedFile* up = uploaded_file(value)) uploads.emplace_back(f.model_field, up);
+      continue;
+    }
+    values.emplace_back(f.model_field, value);
+  }
   for (auto& sv : set_values(env, v, model)) values.push_back(std::move(sv));
+  // The uploads go to MEDIA_ROOT only now that the form is valid (as
+  // FileField.pre_save during save()); if the row cannot be written they are
+  // removed again.
+  const auto& settings = env.site().settings();
+  FileSystemStorage storage(settings.media_root, settings.media_url);
+  std::vector<std::string> stored;
   db::SqlValue pk;
-  if (create) {
-    pk = insert_object(env.data(), model, values);
-  } else {
-    pk = static_cast<const ModelInstance&>(object->as_object()).pk();
-    update_object(env.data(), model, pk, values);
+  try {
+    if (!uploads.empty()) {
+      const dtl::TimeZone* tz = dtl::TimeZone::locate(settings.time_zone);
+      dtl::DateTime now = dtl::now(nullptr, tz);  // datetime.now(): naive, in TIME_ZONE
+      std::tm tm{};
+      tm.tm_year = now.date.year - 1900;
+      tm.tm_mon = now.date.month - 1;
+      tm.tm_mday = now.date.day;
+      tm.tm_hour = now.time.hour;
+      tm.tm_min = now.time.minute;
+      tm.tm_sec = now.time.second;
+      tm.tm_wday = (dtl::weekday(now.date) + 1) % 7;
+      tm.tm_yday = static_cast<int>(dtl::days_from_civil(now.date.year, now.date.month, now.date.day) -
+                                    dtl::days_from_civil(now.date.year, 1, 1));
+      for (const auto& [field, up] : uploads) {
+        std::string name = generate_filename(field->upload_to, up->name, tm);
+        std::int64_t max_length = field->effective_max_length().value_or(100);
+        stored.push_back(storage.save(name, up->content, max_length));
+        values.emplace_back(field, dtl::Value::string(stored.back()));
+      }
+    }
+    if (create) {
+      pk = insert_object(env.data(), model, values);
+    } else {
+      pk = static_cast<const ModelInstance&>(object->as_object()).pk();
+      update_object(env.data(), model, pk, values);
+    }
+  } catch (const SuspiciousFileOperation&) {
+    // A SuspiciousOperation: Django answers 400 Bad Request.
+    for (const auto& name : stored) storage.remove(name);
+    return default_error_page(400);
+  } catch (...) {
+    for (const auto& name : stored) storage.remove(name);
+    throw;
   }
   dtl::Value saved = load_instance(env, model, pk);
   if (json)

@@ -226,6 +226,7 @@ bool in_choices(const std::vector<FormChoice>& choices, const std::string& v) {
 }  // namespace
 
 void ModelForm::clean_field(const FormField& f) {
+  if (f.kind == FormFieldKind::File || f.kind == FormFieldKind::Image) return clean_file_field(f);
   const ValueSettings& vs = env_->data().settings();
   const FieldDef& mf = *f.model_field;
   std::optional<std::string> raw = data_.get(f.name);
@@ -451,6 +452,7 @@ void ModelForm::validate_unique() {
   for (const auto& f : fields_) {
     const FieldDef& mf = *f.model_field;
     if (!mf.effective_unique() || mf.primary_key || !cleaned_.count(f.name)) continue;
+    if (f.kind == FormFieldKind::File || f.kind == FormFieldKind::Image) continue;  // the name is known only once stored
     if (exists({&mf}).value_or(false))
       add_error(f.name, model_name + " with this " + dtl::capfirst(mf.effective_verbose_name()) + " already exists.");
   }
@@ -463,7 +465,8 @@ void ModelForm::validate_unique() {
     bool all_in_form = true;
     for (const auto& name : group) {
       const FieldDef* fd = model_->field(name);
-      if (!fd || !cleaned_.count(name)) all_in_form = false;
+      if (!fd || !cleaned_.count(name) || fd->type == FieldType::FileField || fd->type == FieldType::ImageField)
+        all_in_form = false;
       else {
         fields.push_back(fd);
         labels.push_back(dtl::capfirst(fd->effective_verbose_name()));

@@ -162,6 +162,7 @@ class FormObject : public dtl::Object {
     if (name == "errors") return dtl::Value::object(std::make_shared<ErrorDictObject>(form_));
     if (name == "non_field_errors") return error_list(form_->field_errors(""), true);
     if (name == "is_bound") return dtl::Value::boolean(form_->is_bound());
+    if (name == "is_multipart") return dtl::Value::boolean(form_->is_multipart());
     if (name == "visible_fields") return fields();
     if (name == "hidden_fields") return dtl::Value::list({});
     if (name == "media") return dtl::Value::safe("");

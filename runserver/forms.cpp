@@ -9,6 +9,7 @@
 #include "dtl/node.hpp"
 #include "dtl/text.hpp"
 #include "dtl/timezone.hpp"
+#include "runserver/field_file.hpp"
 #include "runserver/field_values.hpp"
 #include "runserver/model_save.hpp"
 
@@ -214,6 +215,8 @@ ModelForm::ModelForm(const ObjectEnv& env, const models::ModelDef& model, const 
       } else if (mf->is_relation()) {
         const FieldDef* target = reg.target_field(*mf);
         f.initial = from_db_value(target ? *target : *mf, inst.raw(*mf), vs);
+      } else if (mf->type == FieldType::FileField || mf->type == FieldType::ImageField) {
+        f.initial = field_file_value(name, inst.field_value(*mf), vs);  // model_to_dict: the FieldFile
       } else {
         f.initial = inst.field_value(*mf);
       }
@@ -241,10 +244,18 @@ ModelForm::ModelForm(const ObjectEnv& env, const models::ModelDef& model, const 
       }
     };
     switch (mf->type) {
-      case FieldType::CharField:
-      case FieldType::TextField:
       case FieldType::FileField:
       case FieldType::ImageField:
+        // forms.FileField / ImageField (max_length checks the file name;
+        // no maxlength attribute), ClearableFileInput; ImageField.widget_attrs
+        // adds accept="image/*".
+        f.kind = mf->type == FieldType::ImageField ? FormFieldKind::Image : FormFieldKind::File;
+        f.widget = WidgetKind::ClearableFileInput;
+        f.max_length = mf->effective_max_length();
+        if (mf->type == FieldType::ImageField) f.attrs.emplace_back("accept", "image/*");
+        break;
+      case FieldType::CharField:
+      case FieldType::TextField:
         f.kind = FormFieldKind::Char;
         f.widget = mf->type == FieldType::TextField ? WidgetKind::Textarea : WidgetKind::TextInput;
         if (auto ml = mf->effective_max_length()) {
@@ -386,6 +397,13 @@ dtl::Value ModelForm::bound_value(const FormField& f) const {
     return v;
   }
   switch (f.widget) {
+    case WidgetKind::ClearableFileInput: {
+      // FileField.bound_data: the upload, False for a clear, else the initial file.
+      FileData d = file_data(f);
+      if (d.kind == FileData::Kind::Upload) return d.upload;
+      if (d.kind == FileData::Kind::Clear) return dtl::Value::boolean(false);
+      return f.initial;
+    }
     case WidgetKind::CheckboxInput: {
       if (!data_.contains(f.name)) return dtl::Value::boolean(false);
       std::string v = dtl::py_lower(*data_.get(f.name));
@@ -419,6 +437,7 @@ std::string ModelForm::value_text(const FormField& f) const {
 }
 
 std::string ModelForm::render_widget(const FormField& f) const {
+  if (f.widget == WidgetKind::ClearableFileInput) return render_file_widget(f);
   const dtl::Value value = bound_value(f);
   const std::string id = "id_" + f.name;
   std::string attrs;

@@ -21,13 +21,13 @@ namespace mvt::runserver {
 /// Django's form field classes that model fields map to.
 enum class FormFieldKind {
   Char, Integer, Float, Decimal, Boolean, NullBoolean, TypedChoice, Email, URL, Slug, Date, DateTime, Time,
-  Duration, UUID, JSON, GenericIP, ModelChoice, ModelMultipleChoice
+  Duration, UUID, JSON, GenericIP, ModelChoice, ModelMultipleChoice, File, Image
 };
 
 /// The widget a field renders with (Django's widget classes).
 enum class WidgetKind {
   TextInput, Textarea, NumberInput, EmailInput, URLInput, CheckboxInput, Select, NullBooleanSelect, SelectMultiple,
-  DateInput, DateTimeInput, TimeInput, PasswordInput
+  DateInput, DateTimeInput, TimeInput, PasswordInput, ClearableFileInput
 };
 
 /// A widget attribute value that renders bare (`autofocus`), as Django's
@@ -79,12 +79,17 @@ class ModelForm {
   ModelForm(const ObjectEnv& env, const models::ModelDef& model, std::vector<FormField> fields)
       : env_(&env), model_(&model), fields_(std::move(fields)), model_validation_(false) {}
 
-  /// Binds submitted data (request.POST, or a JSON body as a QueryDict).
-  void bind(QueryDict data) {
+  /// Binds submitted data (request.POST, or a JSON body as a QueryDict)
+  /// and uploads (request.FILES), as Form(data, files).
+  void bind(QueryDict data, std::shared_ptr<const UploadedFiles> files = nullptr) {
     data_ = std::move(data);
+    files_ = files ? std::move(files) : std::make_shared<const UploadedFiles>();
     bound_ = true;
   }
   bool is_bound() const { return bound_; }
+  /// Form.is_multipart(): whether a field's widget needs a multipart form
+  /// (a file input).
+  bool is_multipart() const;
   /// Runs full_clean(): field cleaning, then the model's validation (model
   /// field validators, unique and unique_together against the database).
   /// Returns is_valid().
@@ -126,6 +131,17 @@ class ModelForm {
 
  private:
   void clean_field(const FormField& f);
+  /// FileField / ImageField: ClearableFileInput.value_from_datadict then
+  /// FileField.clean(data, initial) (form_files.cpp).
+  void clean_file_field(const FormField& f);
+  /// What the file widget got: the upload (last one under the name), a
+  /// clear request (false), FILE_INPUT_CONTRADICTION, or nothing.
+  struct FileData {
+    enum class Kind { None, Upload, Clear, Contradiction } kind = Kind::None;
+    dtl::Value upload;  // uploaded_file_value() when kind == Upload
+  };
+  FileData file_data(const FormField& f) const;
+  std::string render_file_widget(const FormField& f) const;
   void validate_unique();
   enum class RowStyle { Table, Ul, P };
   std::string html_output(RowStyle style) const;
@@ -135,6 +151,7 @@ class ModelForm {
   std::vector<FormField> fields_;
   std::optional<dtl::Value> instance_;
   QueryDict data_;
+  std::shared_ptr<const UploadedFiles> files_;
   bool bound_ = false;
   bool model_validation_ = true;
   FormErrors errors_;

@@ -1,5 +1,6 @@
 #include "runserver/model_object.hpp"
 
+#include "runserver/field_file.hpp"
 #include "runserver/field_values.hpp"
 
 namespace mvt::runserver {
@@ -326,6 +327,8 @@ std::optional<dtl::Value> ModelInstance::resolve(std::string_view name) const {
     if (f->many_to_many())
       return dtl::Value::object(std::make_shared<RelatedManager>(batch_, index_, std::string(name)));
     if (f->is_relation()) return forward(*f);
+    if (f->type == models::FieldType::FileField || f->type == models::FieldType::ImageField)
+      return field_file_value(f->name, field_value(*f), batch_->env->data().settings());
     return field_value(*f);
   }
   if (const FieldDef* f = m.field_by_column(name); f && f->is_relation() && f->attname() == name) {

@@ -46,6 +46,8 @@ dtl::Context::Items instance_items(const dtl::Value& instance) {
       items.emplace_back(f.name, obj.raw(f).is_null() ? dtl::Value::none()
                                                      : dtl::Value::object(std::make_shared<LazyValue>(instance, f.name)));
       items.emplace_back(f.attname(), obj.resolve(f.attname()).value_or(dtl::Value::none()));
+    } else if (f.type == models::FieldType::FileField || f.type == models::FieldType::ImageField) {
+      items.emplace_back(f.name, obj.resolve(f.name).value_or(dtl::Value::none()));  // the FieldFile
     } else {
       items.emplace_back(f.name, obj.field_value(f));
     }
@@ -58,7 +60,8 @@ RequestEnv::RequestEnv(const Site& site, const HttpRequest& request, std::string
     : site_(site),
       request_(request),
       data_(site.settings().default_database().path, site.models,
-            ValueSettings{site.settings().use_tz, site.settings().time_zone}),
+            ValueSettings{site.settings().use_tz, site.settings().time_zone, site.settings().media_root,
+                          site.settings().media_url}),
       current_app_(std::move(current_app)),
       user_(anonymous_user_value()),
       perms_(perms_value(nullptr, false, false)),
