@@ -2,7 +2,8 @@
 
 #include <httplib.h>
 
-#include "runserver/file_storage.hpp"
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -10,6 +11,9 @@
 #include <chrono>
 #include <cstdio>
 #include <thread>
+
+#include "runserver/file_storage.hpp"
+#include "runserver/socket_stream.hpp"
 
 namespace mvt::runserver {
 
@@ -62,6 +66,26 @@ std::string path_info_from_raw(const std::string& raw_path) {
 class HttplibServer final : public httplib::Server {
  public:
   using httplib::Server::process_request;
+
+ private:
+  /// httplib's keep-alive loop (detail::process_server_socket) over a
+  /// BufferedSocketStream: one send() per response, no poll() per read.
+  bool process_and_close_socket(socket_t sock) override {
+    bool ret = false;
+    {
+      BufferedSocketStream strm(sock, read_timeout_sec_, write_timeout_sec_);
+      for (std::size_t count = keep_alive_max_count_; count > 0; --count) {
+        if (!strm.has_buffered_input() && !wait_for_request(sock, keep_alive_timeout_sec_, svr_sock_)) break;
+        bool connection_closed = false;
+        ret = process_request(strm, count == 1, connection_closed, nullptr);
+        if (!strm.flush()) ret = false;
+        if (!ret || connection_closed) break;
+      }
+    }
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return ret;
+  }
 };
 
 struct DevServer::Impl {
@@ -131,7 +155,7 @@ DevServer::DevServer(DevServerOptions options, RequestHandler handler, RequestLo
   const int threads = impl_->options.threads;
   s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   s.set_keep_alive_max_count(1000);
-  s.set_tcp_nodelay(true);  // headers and body go out in separate writes: no Nagle delay
+  s.set_tcp_nodelay(true);  // a response is one write; no Nagle delay on it
   s.set_keep_alive_timeout(5);
   s.set_payload_max_length(impl_->options.max_body_bytes);
   if (impl_->options.ipv6) s.set_address_family(AF_INET6);

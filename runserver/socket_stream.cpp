@@ -1,0 +1,135 @@
+#include "runserver/socket_stream.hpp"
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace mvt::runserver {
+
+namespace {
+
+void set_timeout(int sock, int option, std::time_t sec) {
+  timeval tv{};
+  tv.tv_sec = sec;
+  ::setsockopt(sock, SOL_SOCKET, option, &tv, sizeof tv);
+}
+
+/// Numeric host and port of a socket address, as httplib reports them.
+void numeric_address(const sockaddr_storage& addr, socklen_t len, std::string& ip, int& port) {
+  if (addr.ss_family == AF_INET) port = ntohs(reinterpret_cast<const sockaddr_in&>(addr).sin_port);
+  else if (addr.ss_family == AF_INET6) port = ntohs(reinterpret_cast<const sockaddr_in6&>(addr).sin6_port);
+  std::array<char, NI_MAXHOST> host{};
+  if (::getnameinfo(reinterpret_cast<const sockaddr*>(&addr), len, host.data(), host.size(), nullptr, 0,
+                    NI_NUMERICHOST) == 0)
+    ip = host.data();
+}
+
+}  // namespace
+
+BufferedSocketStream::BufferedSocketStream(int sock, std::time_t read_timeout_sec, std::time_t write_timeout_sec)
+    : sock_(sock), read_timeout_sec_(read_timeout_sec) {
+  set_timeout(sock, SO_RCVTIMEO, read_timeout_sec);
+  set_timeout(sock, SO_SNDTIMEO, write_timeout_sec);
+}
+
+bool BufferedSocketStream::is_readable() const {
+  if (has_buffered_input()) return true;
+  pollfd p{sock_, POLLIN, 0};
+  int n;
+  do {
+    n = ::poll(&p, 1, static_cast<int>(read_timeout_sec_ * 1000));
+  } while (n < 0 && errno == EINTR);
+  return n > 0;
+}
+
+ssize_t BufferedSocketStream::read(char* ptr, std::size_t size) {
+  if (!has_buffered_input()) {
+    in_.resize(16 * 1024);
+    in_pos_ = 0;
+    ssize_t n;
+    do {
+      n = ::recv(sock_, in_.data(), in_.size(), 0);  // SO_RCVTIMEO bounds the wait
+    } while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+      in_.clear();
+      return n < 0 ? -1 : 0;
+    }
+    in_.resize(static_cast<std::size_t>(n));
+  }
+  std::size_t take = std::min(size, in_.size() - in_pos_);
+  std::memcpy(ptr, in_.data() + in_pos_, take);
+  in_pos_ += take;
+  return static_cast<ssize_t>(take);
+}
+
+ssize_t BufferedSocketStream::write(const char* ptr, std::size_t size) {
+  if (failed_) return -1;
+  if (out_.size() + size <= kMaxBuffered) {
+    out_.append(ptr, size);
+    return static_cast<ssize_t>(size);
+  }
+  if (!flush() || !send_all(ptr, size)) return -1;
+  return static_cast<ssize_t>(size);
+}
+
+bool BufferedSocketStream::flush() {
+  if (failed_) return false;
+  bool ok = send_all(out_.data(), out_.size());
+  out_.clear();
+  return ok;
+}
+
+bool BufferedSocketStream::send_all(const char* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = ::send(sock_, data, size, MSG_NOSIGNAL);  // SO_SNDTIMEO bounds the wait
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      failed_ = true;
+      return false;
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+void BufferedSocketStream::get_remote_ip_and_port(std::string& ip, int& port) const {
+  if (!have_remote_) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+      numeric_address(addr, len, remote_ip_, remote_port_);
+    have_remote_ = true;
+  }
+  ip = remote_ip_;
+  port = remote_port_;
+}
+
+void BufferedSocketStream::get_local_ip_and_port(std::string& ip, int& port) const {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) numeric_address(addr, len, ip, port);
+}
+
+bool wait_for_request(int sock, std::time_t timeout_sec, const std::atomic<socket_t>& listening) {
+  using clock = std::chrono::steady_clock;
+  const auto deadline = clock::now() + std::chrono::seconds(timeout_sec);
+  for (;;) {
+    if (listening == INVALID_SOCKET) return false;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+    if (left <= 0) return false;
+    pollfd p{sock, POLLIN, 0};
+    int n = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 100)));
+    if (n > 0) return (p.revents & (POLLIN | POLLHUP | POLLERR)) != 0;
+    if (n < 0 && errno != EINTR) return false;
+  }
+}
+
+}  // namespace mvt::runserver

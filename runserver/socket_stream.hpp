@@ -1,0 +1,72 @@
+#pragma once
+// The dev server's connection: an httplib::Stream over an accepted socket
+// that reads through a buffer and sends each response with one send().
+//
+// Design note: httplib's own SocketStream polls before every read and write
+// and writes a response's headers and body with separate send() calls (two
+// packets with TCP_NODELAY). On a small page that is most of the kernel time
+// of a request. Here reads go straight to recv() (the socket carries
+// SO_RCVTIMEO/SO_SNDTIMEO, so a silent client still times out), writes are
+// collected and sent by flush() once the response is complete, and bodies
+// past kMaxBuffered bytes are sent as they come (a large static file is not
+// copied again). Include only from .cpp files: it pulls in httplib.h.
+#include <httplib.h>
+
+#include <atomic>
+#include <cstddef>
+#include <ctime>
+#include <string>
+
+namespace mvt::runserver {
+
+class BufferedSocketStream final : public httplib::Stream {
+ public:
+  /// Takes `sock` (connected, blocking; not owned) and sets its receive and
+  /// send timeouts to the given seconds.
+  BufferedSocketStream(int sock, std::time_t read_timeout_sec, std::time_t write_timeout_sec);
+
+  /// True when buffered input is waiting or the socket becomes readable
+  /// within the read timeout.
+  bool is_readable() const override;
+  /// Always true: writes are buffered; flush() reports a failed send.
+  bool is_writable() const override { return !failed_; }
+  /// Up to `size` bytes from the buffer, else from one recv(); 0 at the
+  /// end of the stream, -1 on error or timeout.
+  ssize_t read(char* ptr, std::size_t size) override;
+  /// Appends to the output (sent by flush()); returns `size`, or -1 once a
+  /// send has failed.
+  ssize_t write(const char* ptr, std::size_t size) override;
+  /// The peer's numeric address and port (looked up once per connection).
+  void get_remote_ip_and_port(std::string& ip, int& port) const override;
+  void get_local_ip_and_port(std::string& ip, int& port) const override;
+  socket_t socket() const override { return sock_; }
+
+  /// Sends everything written so far. Returns false when the peer is gone
+  /// or the send timed out.
+  bool flush();
+  /// Whether bytes of a next (pipelined) request are already buffered.
+  bool has_buffered_input() const { return in_pos_ < in_.size(); }
+
+  static constexpr std::size_t kMaxBuffered = 64 * 1024;
+
+ private:
+  bool send_all(const char* data, std::size_t size);
+
+  int sock_;
+  std::time_t read_timeout_sec_;
+  std::string in_;
+  std::size_t in_pos_ = 0;
+  std::string out_;
+  bool failed_ = false;
+  mutable bool have_remote_ = false;
+  mutable std::string remote_ip_;
+  mutable int remote_port_ = 0;
+};
+
+/// Waits until `sock` has a request to read, as httplib's keep_alive: true
+/// when readable within `timeout_sec`; false on timeout, on a closed or
+/// failed socket, or once `listening` is no longer a socket (the server is
+/// stopping; checked every 100 ms).
+bool wait_for_request(int sock, std::time_t timeout_sec, const std::atomic<socket_t>& listening);
+
+}  // namespace mvt::runserver
