@@ -6,6 +6,7 @@
 
 #include "core/version.hpp"
 #include "core/yaml.hpp"
+#include "db/connection.hpp"
 #include "db/query.hpp"
 #include "dtl/errors.hpp"
 #include "runserver/debug_pages.hpp"
@@ -14,6 +15,7 @@
 #include "runserver/middleware.hpp"
 #include "runserver/model_save.hpp"
 #include "runserver/field_values.hpp"
+#include "runserver/pyurl.hpp"
 #include "runserver/request_env.hpp"
 #include "runserver/static_serve.hpp"
 #include "runserver/views.hpp"
@@ -150,13 +152,20 @@ HttpResponse Application::serve_static(const Site& site, const HttpRequest& requ
   StaticServeResult found = (media ? *site.media : *site.finders).resolve_url_path(raw);
   if (found.status == StaticServeResult::Status::Found) return serve_file(found.file, request);
   std::string reason = found.message.empty() ? "“" + url_unquote(raw) + "” could not be found" : found.message;
+  if (media && found.status == StaticServeResult::Status::NotFound) {
+    // MEDIA_URL is Django's django.views.static.serve: it names the full path.
+    std::string rel = py::normpath(url_unquote(raw));
+    rel.erase(0, std::min(rel.size(), rel.find_first_not_of('/')));
+    if (rel != ".." && rel.rfind("../", 0) != 0)
+      reason = "“" + py::path_join(fs::absolute(s.media_root).lexically_normal().string(), rel) + "” does not exist";
+  }
   console_("Not Found: " + request.path);
   if (s.debug) return technical_404(request, "", {}, reason, true);
   return default_error_page(404);
 }
 
 HttpResponse Application::not_found(const Site& site, const HttpRequest& request, const std::string& reason,
-                                    bool resolved, const std::optional<Tried>& tried) {
+                                    bool resolved, const std::optional<Tried>& tried, const std::string& raising_view) {
   const Settings& s = site.settings();
   if (s.debug) {
     if (!site.has_urlpatterns && !resolved) return welcome_page(kVersion);
@@ -169,7 +178,7 @@ HttpResponse Application::not_found(const Site& site, const HttpRequest& request
         if (!entry.empty() && entry.back()->name()) t.name = *entry.back()->name();
         list.push_back(std::move(t));
       }
-    return technical_404(request, yaml::display_path(s.root_urlconf), list, reason, resolved);
+    return technical_404(request, yaml::display_path(s.root_urlconf), list, reason, resolved, raising_view);
   }
   console_("Not Found: " + request.path);
   try {
@@ -225,7 +234,15 @@ HttpResponse Application::dispatch(const Site& site, HttpRequest& request) {
       r.status = 400;
       return r;
     }
-    return default_error_page(400);
+    // Django's bad_request view: 400.html rendered with no context, when the project has one.
+    try {
+      auto tmpl = site.engine->get_template("400.html");
+      dtl::Context ctx;
+      site.engine->configure(ctx);
+      return HttpResponse(400, tmpl->render(ctx));
+    } catch (const std::exception&) {
+      return default_error_page(400);
+    }
   }
   if ((s.debug || options_.insecure) && !s.media_url.empty() && s.media_url != "/" &&
       s.media_url.find("://") == std::string::npos && request.path.rfind(s.media_url, 0) == 0)
@@ -291,7 +308,24 @@ HttpResponse Application::dispatch(const Site& site, HttpRequest& request) {
     middleware_response(env, state, response);
     return response;
   } catch (const Http404& e) {
-    return not_found(site, request, e.what(), true, std::nullopt);
+    if (view && view->format == ResponseFormat::Json) {
+      // Django REST framework's exception handler: Http404 becomes NotFound,
+      // {"detail": "Not found."}; its paginator's own is "Invalid page.".
+      const std::string what = e.what();
+      bool bad_page = what.rfind("Invalid page (", 0) == 0 || what.rfind("Page is not “last”", 0) == 0;
+      console_("Not Found: " + request.path);
+      return json_response(bad_page ? R"({"detail":"Invalid page."})" : R"({"detail":"Not found."})", 404);
+    }
+    // Django's technical 404 for a view's Http404 lists request.resolver_match.tried
+    // (ending with the pattern that matched) and names the raising view.
+    std::optional<Tried> tried;
+    if (site.settings().debug && site.resolver) {
+      try {
+        tried = site.resolver->resolve(request.path).tried;
+      } catch (const std::exception&) {
+      }
+    }
+    return not_found(site, request, e.what(), true, tried, ref.str());
   } catch (const dtl::TemplateError& e) {
     return server_error(site, request, e.error_class(), e.what(), e.template_name, e.line);
   } catch (const FieldValueError& e) {
@@ -300,6 +334,11 @@ HttpResponse Application::dispatch(const Site& site, HttpRequest& request) {
     return server_error(site, request, "ProtectedError", e.what(), "", 0);
   } catch (const db::QueryError& e) {
     return server_error(site, request, "FieldError", e.what(), "", 0);
+  } catch (const db::DatabaseError& e) {
+    // Python's sqlite3 raises IntegrityError for constraint violations and
+    // OperationalError for the other errors a running query meets; Django
+    // re-raises them under the same names (django.db.utils).
+    return server_error(site, request, e.is_integrity_error() ? "IntegrityError" : "OperationalError", e.what(), "", 0);
   } catch (const std::exception& e) {
     return server_error(site, request, "Error", e.what(), "", 0);
   }

@@ -50,7 +50,7 @@ class Application {
   HttpResponse dispatch(const Site& site, HttpRequest& request);
   HttpResponse serve_static(const Site& site, const HttpRequest& request, bool media);
   HttpResponse not_found(const Site& site, const HttpRequest& request, const std::string& reason, bool resolved,
-                         const std::optional<Tried>& tried);
+                         const std::optional<Tried>& tried, const std::string& raising_view = "");
   HttpResponse server_error(const Site& site, const HttpRequest& request, const std::string& type,
                             const std::string& message, const std::string& template_name, int line);
   void add_security_headers(const Site& site, HttpResponse& response) const;

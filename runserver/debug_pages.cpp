@@ -35,21 +35,25 @@ std::string page(const std::string& title, const std::string& body) {
          "\n</head>\n<body>\n" + body + "</body>\n</html>\n";
 }
 
-std::string meta_table(const HttpRequest& r) {
+std::string meta_table(const HttpRequest& r, const std::string& raising_view = "") {
+  std::string raised = raising_view.empty() ? ""
+                                            : "      <tr>\n        <th>Raised by:</th>\n        <td>" +
+                                                  html_escape(raising_view) + "</td>\n      </tr>\n";
   return "    <table class=\"meta\">\n      <tr>\n        <th>Request Method:</th>\n        <td>" +
          html_escape(r.method) + "</td>\n      </tr>\n      <tr>\n        <th>Request URL:</th>\n        <td>" +
-         html_escape(r.build_absolute_uri()) + "</td>\n      </tr>\n    </table>\n";
+         html_escape(r.build_absolute_uri()) + "</td>\n      </tr>\n" + raised + "    </table>\n";
 }
 
 }  // namespace
 
 HttpResponse technical_404(const HttpRequest& request, const std::string& urlconf,
-                           const std::vector<TriedPattern>& tried, const std::string& reason, bool resolved) {
+                           const std::vector<TriedPattern>& tried, const std::string& reason, bool resolved,
+                           const std::string& raising_view) {
   std::string path = request.path.size() > 1 ? request.path.substr(1) : "";
   std::ostringstream b;
   b << "  <div id=\"summary\">\n    <h1>Page not found <span>(404)</span></h1>\n";
   if (!reason.empty() && resolved) b << "    <pre class=\"exception_value\">" << html_escape(reason) << "</pre>\n";
-  b << meta_table(request) << "  </div>\n  <div id=\"info\">\n";
+  b << meta_table(request, raising_view) << "  </div>\n  <div id=\"info\">\n";
   if (!tried.empty()) {
     b << "      <p>\n      Using the URLconf defined in <code>" << html_escape(urlconf)
       << "</code>,\n      mvt tried these URL patterns, in this order:\n      </p>\n      <ol>\n";

@@ -21,9 +21,11 @@ struct TriedPattern {
 
 /// Django's technical 404 page: request method and URL, the URLconf's
 /// patterns in order, and why nothing matched (`reason`, shown when the
-/// path resolved but the view raised Http404).
+/// path resolved but the view raised Http404; `raising_view` is then the
+/// view's "app.name", Django's "Raised by:").
 HttpResponse technical_404(const HttpRequest& request, const std::string& urlconf,
-                           const std::vector<TriedPattern>& tried, const std::string& reason, bool resolved);
+                           const std::vector<TriedPattern>& tried, const std::string& reason, bool resolved,
+                           const std::string& raising_view = "");
 
 /// Where in a template an error happened, for the 500 page.
 struct TemplateErrorInfo {

@@ -23,7 +23,7 @@ class Server:
         self.port = free_port()
         self.proc = subprocess.Popen([MVT, "runserver", str(self.port), *args], cwd=project,
                                      env=env or clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True)
+                                     text=True, errors="replace")
         deadline = time.time() + 20
         while time.time() < deadline:
             try:
