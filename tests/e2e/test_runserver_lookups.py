@@ -71,6 +71,13 @@ CASES = [
     ("exclude_isnull", {"exclude": {"rating__isnull": True}}),
     ("filter_and_exclude", {"filter": {"rating__gte": 1}, "exclude": {"author__username__in": ["bob"]}}),
     ("several", {"filter": {"rating__lt": 5, "title__icontains": "o", "published_date__gte": "2026-01-01"}}),
+    # order_by (NULLs first ascending on SQLite, as Django leaves them), across relations, case-sensitive text.
+    ("order_desc_nulls", {"order_by": ["-rating", "id"]}),
+    ("order_asc_nulls", {"order_by": ["rating", "-id"]}),
+    ("order_text", {"order_by": ["title"]}),
+    ("order_fk", {"order_by": ["author__username", "-published_date"]}),
+    ("order_fk_desc", {"filter": {"author__isnull": False}, "order_by": ["-author__username", "id"]}),
+    ("order_pk", {"order_by": ["-pk"]}),
 ]
 
 # Traversal of a many-to-many relation (`tags__name`): a project of its own,
@@ -118,7 +125,7 @@ from blog.models import Post
 out = {}
 for name, qs, *django_qs in json.loads(sys.stdin.read()):
     qs = django_qs[0] if django_qs else qs
-    q = Post.objects.filter(**qs.get("filter", {})).exclude(**qs.get("exclude", {})).order_by("id")
+    q = Post.objects.filter(**qs.get("filter", {})).exclude(**qs.get("exclude", {})).order_by(*qs.get("order_by", ["id"]))
     out[name] = ",".join(str(p.id) for p in q)
 print(json.dumps(out))
 """
@@ -140,7 +147,7 @@ def project_files(cases):
     views, urls = {}, ["app_name: blog", "urlpatterns:"]
     for name, qs, *_ in cases:
         views[name] = {"view": "ListView", "model": "Post", "template_name": "ids.html",
-                       "queryset": dict(qs, order_by=["id"])}
+                       "queryset": {"order_by": ["id"], **qs}}
         urls.append(f'  - {{path: "{name}/", view: {name}, name: {name}}}')
     views["search"] = {"view": "ListView", "model": "Post", "template_name": "ids.html",
                        "queryset": {"filter": {"title__icontains": "{{ request.GET.q }}", "rating__in": "{{ request.GET.r }}"},
