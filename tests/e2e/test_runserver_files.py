@@ -230,3 +230,22 @@ def test_broken_project_without_debug_shows_a_plain_page(project):
     finally:
         rc, _, err = s.stop()
     assert "blog/views.yaml:" in err
+
+
+def test_noreload_keeps_the_yaml_but_rereads_templates_and_static(project):
+    """--noreload: as Django 3.2's runserver --noreload with DEBUG, code
+    (here views/urls/models/settings YAML) stays as loaded, while templates
+    (no cached loader while DEBUG) and static files are read per request."""
+    s = Server(project, "--noreload")
+    try:
+        assert s.get("/about/")[2] == "v1 About"
+        (project / "templates" / "about.html").write_text("v2 {{ title }}")
+        assert s.get("/about/")[2] == "v2 About"
+        views = project / "blog" / "views.yaml"
+        views.write_text(views.read_text().replace("title: About", "title: Changed"))
+        (project / "static" / "css" / "site.css").write_text("new\n")
+        assert s.get("/static/css/site.css")[2] == "new\n"
+        assert s.get("/about/")[2] == "v2 About"
+    finally:
+        rc, _, err = s.stop()
+    assert rc == 0 and "reloading" not in err
