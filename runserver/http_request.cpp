@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "runserver/pyrepr.hpp"
+#include "runserver/pyurl.hpp"
 
 namespace mvt::runserver {
 
@@ -79,8 +80,11 @@ QueryDict QueryDict::parse(std::string_view text) {
     std::string_view pair = text.substr(start, amp - start);
     if (!pair.empty()) {
       std::size_t eq = pair.find('=');
-      if (eq == std::string_view::npos) q.append(url_unquote_plus(pair), "");
-      else q.append(url_unquote_plus(pair.substr(0, eq)), url_unquote_plus(pair.substr(eq + 1)));
+      // Names and values are text, as Django's (decoded with errors='replace'):
+      // invalid UTF-8 would otherwise reach JSON encoders and templates.
+      auto text_of = [](std::string_view part) { return py::decode_replace(url_unquote_plus(part)); };
+      if (eq == std::string_view::npos) q.append(text_of(pair), "");
+      else q.append(text_of(pair.substr(0, eq)), text_of(pair.substr(eq + 1)));
     }
     start = amp + 1;
   }

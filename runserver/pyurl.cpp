@@ -38,53 +38,6 @@ std::string unquote_to_bytes(std::string_view s) {
   return out;
 }
 
-/// bytes.decode('utf-8', 'replace'): each maximal invalid subpart becomes one U+FFFD.
-std::string decode_replace(std::string_view b) {
-  std::string out;
-  out.reserve(b.size());
-  std::size_t i = 0;
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(b[k]); };
-  while (i < b.size()) {
-    unsigned char c = byte(i);
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-      ++i;
-      continue;
-    }
-    int n = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-      n = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    }
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-      continue;
-    }
-    int k = 1;
-    for (; k < n; ++k) {
-      if (i + k >= b.size()) break;
-      unsigned char d = byte(i + k);
-      unsigned char l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
-      if (d < l || d > h) break;
-    }
-    if (k < n) {
-      out += "\xEF\xBF\xBD";
-      i += k;
-      continue;
-    }
-    out.append(b.substr(i, n));
-    i += n;
-  }
-  return out;
-}
 
 struct ParseResult {
   std::string scheme, netloc, path, params, query, fragment;
@@ -162,6 +115,54 @@ void check_bracketed_netloc(const std::string& netloc) {
 }
 
 }  // namespace
+
+/// bytes.decode('utf-8', 'replace'): each maximal invalid subpart becomes one U+FFFD.
+std::string decode_replace(std::string_view b) {
+  std::string out;
+  out.reserve(b.size());
+  std::size_t i = 0;
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(b[k]); };
+  while (i < b.size()) {
+    unsigned char c = byte(i);
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    int n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+      n = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    }
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    int k = 1;
+    for (; k < n; ++k) {
+      if (i + k >= b.size()) break;
+      unsigned char d = byte(i + k);
+      unsigned char l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
+      if (d < l || d > h) break;
+    }
+    if (k < n) {
+      out += "\xEF\xBF\xBD";
+      i += k;
+      continue;
+    }
+    out.append(b.substr(i, n));
+    i += n;
+  }
+  return out;
+}
 
 char32_t decode_utf8(std::string_view s, std::size_t pos, std::size_t& len) {
   auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };

@@ -23,6 +23,10 @@ class ValueError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// bytes.decode('utf-8', 'replace'): each maximal invalid subpart becomes
+/// one U+FFFD; valid text comes back unchanged.
+std::string decode_replace(std::string_view bytes);
+
 /// urllib.parse.unquote(s): %XX escapes decoded as UTF-8, invalid sequences
 /// replaced by U+FFFD (errors='replace'); only ASCII runs are decoded.
 std::string unquote(std::string_view s);
