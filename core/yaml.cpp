@@ -29,7 +29,18 @@ std::string display_path(const fs::path& p) {
 
 namespace {
 
-void check_duplicates(const Document& doc, const YAML::Node& n, Diagnostics& diags) {
+/// Nesting no project file needs; deeper documents are refused, so that no
+/// reader recurses without bound. A recursive alias (`&a [*a]`, which
+/// yaml-cpp loads as a cycle) is infinitely deep.
+constexpr int kMaxDepth = 100;
+
+/// Reports duplicate keys; false (with an error) when n nests deeper than kMaxDepth.
+bool check_duplicates(const Document& doc, const YAML::Node& n, Diagnostics& diags, int depth = 0) {
+  if (depth > kMaxDepth && (n.IsMap() || n.IsSequence())) {
+    doc.error(diags, n, "YAML nested more than " + std::to_string(kMaxDepth) +
+                            " levels deep (or a recursive alias)");
+    return false;
+  }
   if (n.IsMap()) {
     std::set<std::string> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
@@ -38,11 +49,14 @@ void check_duplicates(const Document& doc, const YAML::Node& n, Diagnostics& dia
         if (!seen.insert(key).second)
           doc.error(diags, it->first, "duplicate key '" + key + "'");
       }
-      check_duplicates(doc, it->second, diags);
+      if (!check_duplicates(doc, it->first, diags, depth + 1) || !check_duplicates(doc, it->second, diags, depth + 1))
+        return false;
     }
   } else if (n.IsSequence()) {
-    for (const auto& item : n) check_duplicates(doc, item, diags);
+    for (const auto& item : n)
+      if (!check_duplicates(doc, item, diags, depth + 1)) return false;
   }
+  return true;
 }
 
 }  // namespace
@@ -58,7 +72,7 @@ std::optional<Document> parse(const std::string& text, const std::string& displa
     return std::nullopt;
   }
   if (!doc.root.IsDefined() || doc.root.IsNull()) doc.root = YAML::Node(YAML::NodeType::Map);
-  check_duplicates(doc, doc.root, diags);
+  if (!check_duplicates(doc, doc.root, diags)) return std::nullopt;
   return doc;
 }
 

@@ -123,3 +123,20 @@ TEST_CASE("fuzz_settings crash-d03254b4 under clang: std::regex on long text ove
   CHECK(model_diags.items()[0].message.find("expected a date YYYY-MM-DD") != std::string::npos);
   CHECK(model_diags.items()[1].message.find("expected a decimal number") != std::string::npos);
 }
+
+TEST_CASE("fuzz_models crash-1750c839: a recursive YAML alias recursed without end", "[yaml][fuzz]") {
+  // `fields: &f {x: ..., self: *f}` is a cycle in yaml-cpp; the duplicate-key
+  // walk of yaml::parse (and every reader after it) recursed until the
+  // stack overflowed. Documents nested deeper than 100 levels are refused.
+  Diagnostics diags;
+  CHECK_FALSE(yaml::parse("A:\n  fields: &f\n    x: IntegerField\n    self: *f\n", "blog/models.yaml", diags));
+  REQUIRE(diags.size() == 1);
+  CHECK(diags.items()[0].message == "YAML nested more than 100 levels deep (or a recursive alias)");
+
+  Diagnostics deep;
+  CHECK_FALSE(yaml::parse("a: " + std::string(150, '[') + std::string(150, ']') + "\n", "x.yaml", deep));
+  CHECK(deep.has_errors());
+  Diagnostics fine;
+  CHECK(yaml::parse("a: " + std::string(50, '[') + std::string(50, ']') + "\nb: &y [1]\nc: *y\n", "x.yaml", fine));
+  CHECK(fine.empty());
+}
