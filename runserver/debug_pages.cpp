@@ -73,7 +73,8 @@ HttpResponse technical_404(const HttpRequest& request, const std::string& urlcon
   b << "  </div>\n\n  <div id=\"explanation\">\n    <p>\n      You’re seeing this error because you have "
        "<code>DEBUG: true</code> in\n      your settings.yaml. Change that to <code>false</code>, and mvt\n      "
        "will display a standard 404 page.\n    </p>\n  </div>\n";
-  return HttpResponse(404, page("Page not found at " + request.path, b.str()));
+  // HttpResponseNotFound(..., content_type='text/html'), as django.views.debug.
+  return HttpResponse(404, page("Page not found at " + request.path, b.str()), "text/html");
 }
 
 HttpResponse technical_500(const HttpRequest& request, const std::string& exception_type,
@@ -112,7 +113,8 @@ HttpResponse welcome_page(const std::string& version) {
       "true</code> is in your settings.yaml and you have not configured any URLs.</p>\n"
       "    <p>Add patterns to <code>urls.yaml</code>, e.g. <code>{path: \"blog/\", include: blog}</code>.</p>\n"
       "  </div>\n";
-  return HttpResponse(200, page("mvt: the Web framework for perfectionists with deadlines.", body));
+  // default_urlconf: HttpResponse(..., content_type='text/html').
+  return HttpResponse(200, page("mvt: the Web framework for perfectionists with deadlines.", body), "text/html");
 }
 
 HttpResponse diagnostics_page(const Diagnostics& diags) {
