@@ -61,6 +61,13 @@ std::string path_info_from_raw(const std::string& raw_path) {
   return out.empty() ? "/" : out;
 }
 
+namespace {
+/// Set by the error handler when httplib refused a request before routing
+/// (malformed, too large): as Python's http.server, the connection is then
+/// closed after the 400 instead of parsing the rest of the bytes as requests.
+thread_local bool t_refused = false;
+}  // namespace
+
 /// httplib's server with its per-connection request processing reachable,
 /// so that a connection can also be a buffer (DevServer::handle_buffer).
 class HttplibServer final : public httplib::Server {
@@ -77,9 +84,10 @@ class HttplibServer final : public httplib::Server {
       for (std::size_t count = keep_alive_max_count_; count > 0; --count) {
         if (!strm.has_buffered_input() && !wait_for_request(sock, keep_alive_timeout_sec_, svr_sock_)) break;
         bool connection_closed = false;
+        t_refused = false;
         ret = process_request(strm, count == 1, connection_closed, nullptr);
         if (!strm.flush()) ret = false;
-        if (!ret || connection_closed) break;
+        if (!ret || connection_closed || t_refused) break;
       }
     }
     ::shutdown(sock, SHUT_RDWR);
@@ -193,6 +201,8 @@ DevServer::DevServer(DevServerOptions options, RequestHandler handler, RequestLo
       t_handled = false;
       return;
     }
+    t_refused = true;
+    res.set_header("Connection", "close");
     HttpResponse page = default_error_page(res.status >= 500 ? 500 : 400);
     res.set_content(page.body, "text/html");
     if (impl->logger)
