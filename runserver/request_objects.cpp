@@ -1,6 +1,8 @@
 #include "runserver/request_objects.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <memory>
 #include <optional>
 
 namespace mvt::runserver {
@@ -13,6 +15,13 @@ class QueryDictObject : public dtl::Object {
   std::optional<dtl::Value> resolve(std::string_view name) const override {
     std::string key(name);
     if (name == "urlencode") return dtl::Value::string(q_.urlencode());
+    if (name == "dict") {  // QueryDict.dict(): each key with its last value, in first-seen order
+      std::vector<std::pair<std::string, dtl::Value>> out;
+      for (const auto& [k, v] : q_.items())
+        if (std::none_of(out.begin(), out.end(), [&](const auto& e) { return e.first == k; }))
+          out.emplace_back(k, dtl::Value::string(q_.getlist(k).back()));
+      return dtl::Value::map(std::move(out));
+    }
     if (name == "items" || name == "lists" || name == "keys" || name == "values") {
       std::vector<dtl::Value> out;
       std::vector<std::string> keys;
@@ -66,6 +75,105 @@ class QueryDictObject : public dtl::Object {
   QueryDict q_;
 };
 
+/// Python's str.title(): the first letter of each run of letters upper-cased, the rest lower-cased.
+std::string title_case(std::string_view s) {
+  std::string out(s);
+  bool prev_letter = false;
+  for (auto& c : out) {
+    bool letter = std::isalpha(static_cast<unsigned char>(c)) != 0;
+    c = static_cast<char>(letter && !prev_letter ? std::toupper(static_cast<unsigned char>(c))
+                                                 : std::tolower(static_cast<unsigned char>(c)));
+    prev_letter = letter;
+  }
+  return out;
+}
+
+/// request.META as wsgiref's WSGIServer builds it for Django's runserver,
+/// in its order: the CGI variables, then one HTTP_* entry per header
+/// (repeats joined by ','). A header whose name holds an underscore is
+/// dropped, as Django's WSGIRequestHandler.get_environ does, so that "X_Auth"
+/// cannot pass for "X-Auth". The process environment, which wsgiref also
+/// copies in, is left out: templates would show its secrets.
+std::vector<std::pair<std::string, std::string>> meta_items(const HttpRequest& r) {
+  std::vector<std::pair<std::string, std::string>> env = {
+      {"SERVER_NAME", r.server_name}, {"GATEWAY_INTERFACE", "CGI/1.1"}, {"SERVER_PORT", std::to_string(r.server_port)},
+      {"REMOTE_HOST", ""}, {"CONTENT_LENGTH", ""}, {"SCRIPT_NAME", ""}, {"SERVER_PROTOCOL", r.http_version},
+      {"REQUEST_METHOD", r.method}, {"PATH_INFO", r.path}, {"QUERY_STRING", r.query_string},
+      {"REMOTE_ADDR", r.remote_addr}, {"CONTENT_TYPE", r.header("content-type").value_or("text/plain")}};
+  if (auto length = r.header("content-length"); length && !length->empty()) env[4].second = *length;
+  auto find = [&](const std::string& k) {
+    return std::find_if(env.begin(), env.end(), [&](const auto& e) { return e.first == k; });
+  };
+  for (const auto& [name, value] : r.headers) {
+    if (name.find('_') != std::string::npos) continue;
+    std::string k;
+    for (char c : name) k += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (find(k) != env.end()) continue;  // CONTENT_TYPE, CONTENT_LENGTH
+    if (auto it = find("HTTP_" + k); it != env.end()) it->second += "," + value;
+    else env.emplace_back("HTTP_" + k, value);
+  }
+  return env;
+}
+
+/// django.http.request.HttpHeaders over META: HTTP_* and the two unprefixed
+/// CONTENT_* entries, named "X-Foo" (title-cased); lookups ignore case and
+/// take underscores for hyphens (`{{ request.headers.user_agent }}`).
+class HeadersObject : public dtl::Object {
+ public:
+  explicit HeadersObject(const HttpRequest& r) {
+    for (auto& [k, v] : meta_items(r)) {
+      std::string name;
+      if (k.rfind("HTTP_", 0) == 0) name = k.substr(5);
+      else if (k == "CONTENT_TYPE" || k == "CONTENT_LENGTH") name = k;
+      else continue;
+      for (auto& c : name) c = c == '_' ? '-' : c;
+      items_.emplace_back(title_case(name), std::move(v));
+    }
+  }
+  std::optional<dtl::Value> resolve(std::string_view name) const override {
+    std::string key(name);
+    for (auto& c : key) c = c == '_' ? '-' : c;
+    for (const auto& [k, v] : items_)
+      if (std::equal(k.begin(), k.end(), key.begin(), key.end(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+          }))
+        return dtl::Value::string(v);
+    if (name == "keys" || name == "values" || name == "items") {
+      std::vector<dtl::Value> out;
+      for (const auto& [k, v] : items_) {
+        if (name == "keys") out.push_back(dtl::Value::string(k));
+        else if (name == "values") out.push_back(dtl::Value::string(v));
+        else out.push_back(dtl::Value::list({dtl::Value::string(k), dtl::Value::string(v)}, true));
+      }
+      return dtl::Value::list(std::move(out));
+    }
+    return std::nullopt;
+  }
+  std::string str() const override {
+    std::string out = "{";
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      if (i) out += ", ";
+      dtl::append_python_string_repr(out, items_[i].first);
+      out += ": ";
+      dtl::append_python_string_repr(out, items_[i].second);
+    }
+    return out + "}";
+  }
+  bool truthy() const override { return !items_.empty(); }
+  std::optional<std::size_t> length() const override { return items_.size(); }
+  std::optional<dtl::List> iterate() const override { return resolve("keys")->list_ptr(); }
+  std::string type_name() const override { return "HttpHeaders"; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> items_;  // title-cased names, META order
+};
+
+dtl::Value meta_value(const HttpRequest& r) {
+  std::vector<std::pair<std::string, dtl::Value>> items;
+  for (auto& [k, v] : meta_items(r)) items.emplace_back(k, dtl::Value::string(std::move(v)));
+  return dtl::Value::map(std::move(items));
+}
+
 class RequestObject : public dtl::Object {
  public:
   RequestObject(const HttpRequest& r, dtl::Value user) : r_(r), user_(std::move(user)) {}
@@ -85,11 +193,8 @@ class RequestObject : public dtl::Object {
       for (const auto& [k, v] : r_.COOKIES) items.emplace_back(k, dtl::Value::string(v));
       return dtl::Value::map(std::move(items));
     }
-    if (name == "headers") {
-      std::vector<std::pair<std::string, dtl::Value>> items;
-      for (const auto& [k, v] : r_.headers) items.emplace_back(k, dtl::Value::string(v));
-      return dtl::Value::map(std::move(items));
-    }
+    if (name == "headers") return dtl::Value::object(std::make_shared<HeadersObject>(r_));
+    if (name == "META") return meta_value(r_);
     return std::nullopt;
   }
   std::string str() const override { return "<WSGIRequest: " + r_.method + " '" + r_.get_full_path() + "'>"; }
