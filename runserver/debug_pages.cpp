@@ -67,9 +67,7 @@ HttpResponse technical_404(const HttpRequest& request, const std::string& urlcon
     if (!path.empty()) b << "The current path, <code>" << html_escape(path) << "</code>,";
     else b << "The empty path";
     b << (resolved ? " matched the last one." : " didn’t match any of these.") << "\n      </p>\n";
-  } else if (!reason.empty()) {
-    b << "    <p>" << html_escape(reason) << "</p>\n";
-  }
+  }  // Without a tried list (static and media files) Django's #info is empty: the reason is in the summary.
   b << "  </div>\n\n  <div id=\"explanation\">\n    <p>\n      You’re seeing this error because you have "
        "<code>DEBUG: true</code> in\n      your settings.yaml. Change that to <code>false</code>, and mvt\n      "
        "will display a standard 404 page.\n    </p>\n  </div>\n";

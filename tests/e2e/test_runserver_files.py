@@ -50,6 +50,7 @@ def test_static_from_every_finder_and_media_while_debug(project):
         # Django's messages: staticfiles.views.serve, and views.static.serve with the file's full path.
         status, _, body = s.get("/static/css/nope.css")
         assert status == 404 and "<pre class=\"exception_value\">&#x27;css/nope.css&#x27; could not be found</pre>" in body
+        assert body.count("could not be found") == 1  # no URL patterns: Django's #info is empty
         status, _, body = s.get("/static/css/")
         assert status == 404 and "Directory indexes are not allowed here." in body
         status, _, body = s.get("/media/uploads/nope.txt")
