@@ -103,12 +103,12 @@ std::shared_ptr<const Site> Application::current_site(std::optional<Diagnostics>
 
 void Application::add_security_headers(const Site& site, HttpResponse& r) const {
   const Settings& s = site.settings();
-  // SecurityMiddleware (Django 3.2) and XFrameOptionsMiddleware.
+  // SecurityMiddleware (Django 3.2), the outermost: every response but the
+  // static files' (runserver's StaticFilesHandler answers before any middleware).
   if (s.secure_content_type_nosniff && !r.has_header("X-Content-Type-Options"))
     r.set_header("X-Content-Type-Options", "nosniff");
   if (!s.secure_referrer_policy.empty() && !r.has_header("Referrer-Policy"))
     r.set_header("Referrer-Policy", s.secure_referrer_policy);
-  if (!r.has_header("X-Frame-Options")) r.set_header("X-Frame-Options", s.x_frame_options);
 }
 
 HttpResponse Application::handle(HttpRequest& request) {
@@ -133,12 +133,16 @@ HttpResponse Application::handle(HttpRequest& request) {
     return serve_static(*site, request, false);
 
   HttpResponse response;
+  bool before_xframe = false;
   try {
-    response = dispatch(*site, request);
+    response = dispatch(*site, request, before_xframe);
   } catch (const std::exception& e) {
     console_(std::string("Internal Server Error: ") + request.path + "\n" + e.what());
     response = default_error_page(500);
   }
+  // XFrameOptionsMiddleware: every response the view layer returns.
+  if (!before_xframe && !response.has_header("X-Frame-Options"))
+    response.set_header("X-Frame-Options", s.x_frame_options);
   add_security_headers(*site, response);
   return response;
 }
@@ -222,13 +226,14 @@ HttpResponse Application::server_error(const Site& site, const HttpRequest& requ
   }
 }
 
-HttpResponse Application::dispatch(const Site& site, HttpRequest& request) {
+HttpResponse Application::dispatch(const Site& site, HttpRequest& request, bool& before_xframe) {
   const Settings& s = site.settings();
   try {
     request.get_host(s.effective_allowed_hosts());
   } catch (const DisallowedHost& e) {
     // Django logs this to django.security.DisallowedHost and answers 400.
     console_(e.what());
+    before_xframe = true;
     if (s.debug) {
       HttpResponse r = technical_500(request, "DisallowedHost", e.what(), nullptr);
       r.status = 400;
@@ -265,6 +270,7 @@ HttpResponse Application::dispatch(const Site& site, HttpRequest& request) {
       std::string target = url_quote(request.path + "/", "/#%[]=:;$&()+,!?*@'~");
       if (target.rfind("//", 0) == 0) target = "/%2F" + target.substr(2);  // escape_leading_slashes
       if (!request.query_string.empty()) target += "?" + request.query_string;
+      before_xframe = true;
       return HttpResponse::redirect(target, true);
     }
     std::optional<Tried> tried;

@@ -47,7 +47,11 @@ class Application {
  private:
   std::shared_ptr<const Site> current_site(std::optional<Diagnostics>& broken);
   void start_watching(const Site* site);
-  HttpResponse dispatch(const Site& site, HttpRequest& request);
+  /// The request through URL resolution, middleware and the view. Sets
+  /// `before_xframe` for the responses CommonMiddleware makes itself (the
+  /// DisallowedHost 400, the APPEND_SLASH redirect): XFrameOptionsMiddleware,
+  /// the innermost, never sees them.
+  HttpResponse dispatch(const Site& site, HttpRequest& request, bool& before_xframe);
   HttpResponse serve_static(const Site& site, const HttpRequest& request, bool media);
   HttpResponse not_found(const Site& site, const HttpRequest& request, const std::string& reason, bool resolved,
                          const std::optional<Tried>& tried, const std::string& raising_view = "");

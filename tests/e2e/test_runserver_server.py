@@ -575,3 +575,13 @@ def test_security_headers_on_every_kind_of_response(site):
         for absent in ("Strict-Transport-Security", "Cross-Origin-Opener-Policy", "X-XSS-Protection",
                        "Content-Security-Policy"):
             assert absent not in headers, (kind, absent)
+    # Responses CommonMiddleware makes itself never pass XFrameOptionsMiddleware
+    # (the innermost): SecurityMiddleware's headers only, as Django 3.2.
+    for kind, (status, headers, _) in {"append slash": s.get("/about"),
+                                       "disallowed host": s.get("/about/", headers={"Host": "evil.example"})}.items():
+        assert status in (301, 400), kind
+        assert headers.get("X-Content-Type-Options") == "nosniff" and headers.get("Referrer-Policy") == "same-origin"
+        assert "X-Frame-Options" not in headers, kind
+    # Static files: runserver's StaticFilesHandler answers before any middleware.
+    status, headers, _ = s.get("/static/missing.css")
+    assert status == 404 and "X-Frame-Options" not in headers and "X-Content-Type-Options" not in headers
