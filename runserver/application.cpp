@@ -312,6 +312,13 @@ HttpResponse Application::dispatch(const Site& site, HttpRequest& request, bool&
       response = is_edit_view(*view) ? run_edit_view(env, *view, *match) : run_view(env, *view, *match);
     }
     middleware_response(env, state, response);
+    // A 4xx/5xx the view answered is logged as Django's handler does
+    // (log_response: "Gone: /old/", "Bad Request: /api/"), a 405 as
+    // View.http_method_not_allowed does.
+    if (response.status == 405)
+      console_("Method Not Allowed (" + request.method + "): " + request.path);
+    else if (response.status >= 400)
+      console_(std::string(HttpResponse::reason_phrase(response.status)) + ": " + request.path);
     return response;
   } catch (const Http404& e) {
     if (view && view->format == ResponseFormat::Json) {
