@@ -1,5 +1,8 @@
 #include "runserver/paginator.hpp"
 
+#include <algorithm>
+#include <memory>
+
 namespace mvt::runserver {
 
 Paginator::Paginator(const ObjectEnv& env, db::QuerySet qs, int per_page, int orphans, bool allow_empty_first_page)
@@ -76,6 +79,39 @@ class PageObject : public dtl::Object {
   dtl::Value list_;
 };
 
+/// Python's range(start, stop) -- what Paginator.page_range is: printed
+/// "range(1, 4)", iterable, sized, indexable.
+class RangeObject : public dtl::Object {
+ public:
+  RangeObject(std::int64_t start, std::int64_t stop) : start_(start), stop_(std::max(start, stop)) {}
+  std::optional<dtl::Value> resolve(std::string_view name) const override {
+    if (name == "start") return dtl::Value::integer(start_);
+    if (name == "stop") return dtl::Value::integer(stop_);
+    if (name == "step") return dtl::Value::integer(1);
+    return std::nullopt;
+  }
+  std::optional<dtl::Value> item(std::int64_t index) const override {
+    const std::int64_t n = stop_ - start_;
+    if (index < 0) index += n;
+    if (index < 0 || index >= n) return std::nullopt;
+    return dtl::Value::integer(start_ + index);
+  }
+  std::string str() const override {
+    return "range(" + std::to_string(start_) + ", " + std::to_string(stop_) + ")";
+  }
+  bool truthy() const override { return stop_ > start_; }
+  std::optional<std::size_t> length() const override { return static_cast<std::size_t>(stop_ - start_); }
+  std::optional<dtl::List> iterate() const override {
+    std::vector<dtl::Value> items;
+    for (std::int64_t i = start_; i < stop_; ++i) items.push_back(dtl::Value::integer(i));
+    return dtl::Value::list(std::move(items)).list_ptr();
+  }
+  std::string type_name() const override { return "range"; }
+
+ private:
+  std::int64_t start_, stop_;
+};
+
 class PaginatorObject : public dtl::Object {
  public:
   explicit PaginatorObject(std::shared_ptr<const Paginator> p) : p_(std::move(p)) {}
@@ -83,11 +119,7 @@ class PaginatorObject : public dtl::Object {
     if (name == "count") return dtl::Value::integer(p_->count());
     if (name == "num_pages") return dtl::Value::integer(p_->num_pages());
     if (name == "per_page") return dtl::Value::integer(p_->per_page());
-    if (name == "page_range") {
-      std::vector<dtl::Value> r;
-      for (std::int64_t i = 1; i <= p_->num_pages(); ++i) r.push_back(dtl::Value::integer(i));
-      return dtl::Value::list(std::move(r));
-    }
+    if (name == "page_range") return dtl::Value::object(std::make_shared<RangeObject>(1, p_->num_pages() + 1));
     return std::nullopt;
   }
   std::string str() const override { return "<django.core.paginator.Paginator object>"; }
