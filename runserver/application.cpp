@@ -163,7 +163,9 @@ HttpResponse Application::serve_static(const Site& site, const HttpRequest& requ
     if (rel != ".." && rel.rfind("../", 0) != 0)
       reason = "“" + py::path_join(fs::absolute(s.media_root).lexically_normal().string(), rel) + "” does not exist";
   }
-  console_("Not Found: " + request.path);
+  // Media go through the URLconf (Django's static() patterns) and get_response
+  // logs their 404; runserver's StaticFilesHandler answers its own silently.
+  if (media) console_("Not Found: " + request.path);
   if (s.debug) return technical_404(request, "", {}, reason, true);
   return default_error_page(404);
 }

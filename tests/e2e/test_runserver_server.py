@@ -206,6 +206,7 @@ def test_request_log_line_sizes(tmp_path):
     # HEAD: no body is sent; the log shows the response's size, as Django 3.2's (wsgiref's bytes_sent).
     assert any(re.match(r'^\[.*\] "HEAD /about/ HTTP/1\.1" 200 13$', l) for l in lines), lines
     assert "Not Found: /nowhere/" in err
+    assert "Not Found: /static/" not in err  # StaticFilesHandler's Http404 is not logged (no log_response)
 
 
 # --- the worker pool, keep-alive, Ctrl-C -------------------------------------------------------------------
