@@ -251,7 +251,9 @@ HttpResponse Application::dispatch(const Site& site, HttpRequest& request, bool&
       return default_error_page(400);
     }
   }
-  if ((s.debug || options_.insecure) && !s.media_url.empty() && s.media_url != "/" &&
+  // MEDIA_URL as Django's django.conf.urls.static.static() patterns: only
+  // while DEBUG (--insecure is for the staticfiles handler alone).
+  if (s.debug && !s.media_url.empty() && s.media_url != "/" &&
       s.media_url.find("://") == std::string::npos && request.path.rfind(s.media_url, 0) == 0)
     return serve_static(site, request, true);
 

@@ -90,10 +90,9 @@ def test_insecure_serves_static_without_debug(project):
         s.stop()
 
 
-@pytest.mark.xfail(reason="--insecure also serves MEDIA_URL without DEBUG; Django serves media only through "
-                          "static() in the URLconf, which is empty unless DEBUG (runserver/application.cpp dispatch)",
-                   strict=True)
 def test_insecure_does_not_serve_media(project):
+    """Django serves media only through static() in the URLconf, which is
+    empty unless DEBUG: --insecure is for static files alone."""
     production(project)
     s = Server(project, "--insecure")
     try:
