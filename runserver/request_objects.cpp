@@ -17,9 +17,11 @@ class QueryDictObject : public dtl::Object {
     if (name == "urlencode") return dtl::Value::string(q_.urlencode());
     if (name == "dict") {  // QueryDict.dict(): each key with its last value, in first-seen order
       std::vector<std::pair<std::string, dtl::Value>> out;
-      for (const auto& [k, v] : q_.items())
+      for (const auto& item : q_.items()) {
+        const std::string& k = item.first;  // clang 14: no structured binding in a lambda capture
         if (std::none_of(out.begin(), out.end(), [&](const auto& e) { return e.first == k; }))
           out.emplace_back(k, dtl::Value::string(q_.getlist(k).back()));
+      }
       return dtl::Value::map(std::move(out));
     }
     if (name == "items" || name == "lists" || name == "keys" || name == "values") {
