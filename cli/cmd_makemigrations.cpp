@@ -8,6 +8,7 @@
 #include <set>
 
 #include "cli/command.hpp"
+#include "cli/migration_errors.hpp"
 #include "core/models_yaml.hpp"
 #include "migrator/autodetector.hpp"
 #include "migrator/loader.hpp"
@@ -185,16 +186,7 @@ class MakeMigrationsCommand : public Command {
   }
 
   int handle(CommandContext& ctx) override {
-    // Migration system errors are reported as CommandError with Django's message.
-    try {
-      return run(ctx);
-    } catch (const CircularDependencyError& e) {
-      throw CommandError(std::string("Circular dependency between migrations: ") + e.what());
-    } catch (const MigrationError& e) {
-      throw CommandError(e.what());
-    } catch (const db::DatabaseError& e) {
-      throw CommandError(e.what());
-    }
+    return run_reporting_migration_errors([&] { return run(ctx); });
   }
 
  private:

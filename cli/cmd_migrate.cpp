@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/command.hpp"
+#include "cli/migration_errors.hpp"
 #include "migrator/autodetector.hpp"
 #include "migrator/executor.hpp"
 #include "migrator/post_migrate.hpp"
@@ -69,16 +70,7 @@ class MigrateCommand : public Command {
   }
 
   int handle(CommandContext& ctx) override {
-    // Migration system errors are reported as CommandError with Django's message.
-    try {
-      return run(ctx);
-    } catch (const CircularDependencyError& e) {
-      throw CommandError(std::string("Circular dependency between migrations: ") + e.what());
-    } catch (const MigrationError& e) {
-      throw CommandError(e.what());
-    } catch (const db::DatabaseError& e) {
-      throw CommandError(e.what());
-    }
+    return run_reporting_migration_errors([&] { return run(ctx); });
   }
 
  private:

@@ -1,6 +1,7 @@
 // mvt sqlmigrate: Django's sqlmigrate — the SQL statements a migration runs
 // (or, with --backwards, runs when unapplied), without running them.
 #include "cli/command.hpp"
+#include "cli/migration_errors.hpp"
 #include "migrator/executor.hpp"
 #include "migrator/project_support.hpp"
 
@@ -19,16 +20,7 @@ class SqlMigrateCommand : public Command {
   }
 
   int handle(CommandContext& ctx) override {
-    // Migration system errors are reported as CommandError with Django's message.
-    try {
-      return run(ctx);
-    } catch (const CircularDependencyError& e) {
-      throw CommandError(std::string("Circular dependency between migrations: ") + e.what());
-    } catch (const MigrationError& e) {
-      throw CommandError(e.what());
-    } catch (const db::DatabaseError& e) {
-      throw CommandError(e.what());
-    }
+    return run_reporting_migration_errors([&] { return run(ctx); });
   }
 
  private:
