@@ -11,18 +11,6 @@ namespace {
   throw DatabaseError(e.what(), e.getExtendedErrorCode());
 }
 
-void bind_all(SQLite::Statement& st, const std::vector<SqlValue>& params) {
-  int i = 1;
-  for (const auto& p : params) {
-    if (p.is_null()) st.bind(i);
-    else if (p.is_int()) st.bind(i, static_cast<int64_t>(p.as_int()));
-    else if (p.is_real()) st.bind(i, p.as_real());
-    else if (p.is_text()) st.bind(i, p.as_text());
-    else st.bind(i, p.as_blob().bytes.data(), static_cast<int>(p.as_blob().bytes.size()));
-    ++i;
-  }
-}
-
 /// Column `i` of the current row, read straight from the statement handle
 /// (SQLiteCpp's Column object costs a shared_ptr copy per value).
 SqlValue column_value(sqlite3_stmt* st, int i) {
@@ -71,7 +59,6 @@ Connection::Connection(const std::filesystem::path& path, int timeout_ms) : path
 }
 
 Connection::~Connection() {
-  cache_.clear();
   finalize_queries();
   if (db_ && in_transaction()) {
     try {
@@ -83,18 +70,6 @@ Connection::~Connection() {
 
 sqlite3* Connection::handle() const { return db_->getHandle(); }
 
-SQLite::Statement& Connection::prepare(const std::string& sql) {
-  auto it = cache_.find(sql);
-  if (it == cache_.end()) {
-    if (cache_.size() > 256) cache_.clear();
-    it = cache_.emplace(sql, std::make_unique<SQLite::Statement>(*db_, sql)).first;
-  }
-  SQLite::Statement& st = *it->second;
-  st.reset();
-  st.clearBindings();
-  return st;
-}
-
 void Connection::execute_script(const std::string& sql) {
   try {
     db_->exec(sql);
@@ -104,21 +79,19 @@ void Connection::execute_script(const std::string& sql) {
 }
 
 std::int64_t Connection::execute(const std::string& sql, const std::vector<SqlValue>& params) {
-  try {
-    if (params.empty()) {
-      // DDL invalidates prepared statements; run it unprepared-cached.
-      SQLite::Statement st(*db_, sql);
-      return st.exec();
+  if (params.empty()) {
+    // DDL invalidates prepared statements: run it without caching it.
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(handle(), sql.c_str(), static_cast<int>(sql.size()), &st, nullptr) != SQLITE_OK) {
+      sqlite3_finalize(st);
+      throw DatabaseError(sqlite3_errmsg(handle()), sqlite3_extended_errcode(handle()));
     }
-    SQLite::Statement& st = prepare(sql);
-    bind_all(st, params);
-    int n = st.exec();
-    st.reset();
-    return n;
-  } catch (const SQLite::Exception& e) {
-    cache_.erase(sql);
-    rethrow(e);
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owner(st, sqlite3_finalize);
+    run(st, params, nullptr);
+  } else {
+    run(prepare_query(sql), params, nullptr);
   }
+  return sqlite3_changes64(handle());
 }
 
 sqlite3_stmt* Connection::prepare_query(const std::string& sql) {
@@ -144,14 +117,12 @@ void Connection::finalize_queries() {
   query_cache_.clear();
 }
 
-std::vector<SqlRow> Connection::query(const std::string& sql, const std::vector<SqlValue>& params) {
-  // Cached: sqlite3_prepare_v2 statements re-prepare themselves after a
-  // schema change, and the statement is always reset before its next use.
-  sqlite3_stmt* st = prepare_query(sql);
+void Connection::run(sqlite3_stmt* st, const std::vector<SqlValue>& params, std::vector<SqlRow>* rows) {
   auto fail = [&](int rc) {
     std::string message = sqlite3_errmsg(handle());
     int code = sqlite3_extended_errcode(handle());
     sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     throw DatabaseError(message, code ? code : rc);
   };
   int i = 1;
@@ -168,19 +139,26 @@ std::vector<SqlRow> Connection::query(const std::string& sql, const std::vector<
     if (rc != SQLITE_OK) fail(rc);
     ++i;
   }
-  std::vector<SqlRow> rows;
   const int n = sqlite3_column_count(st);
   for (;;) {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) break;
     if (rc != SQLITE_ROW) fail(rc);
+    if (!rows) continue;
     SqlRow row;
     row.reserve(static_cast<std::size_t>(n));
     for (int c = 0; c < n; ++c) row.push_back(column_value(st, c));
-    rows.push_back(std::move(row));
+    rows->push_back(std::move(row));
   }
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);  // the bound texts point into `params`
+}
+
+std::vector<SqlRow> Connection::query(const std::string& sql, const std::vector<SqlValue>& params) {
+  // Cached: sqlite3_prepare_v2 statements re-prepare themselves after a
+  // schema change, and run() always resets the statement.
+  std::vector<SqlRow> rows;
+  run(prepare_query(sql), params, &rows);
   return rows;
 }
 

@@ -116,15 +116,16 @@ class Connection {
   const std::filesystem::path& path() const { return path_; }
 
  private:
-  SQLite::Statement& prepare(const std::string& sql);
-  /// The cached raw statement for a query (reset, bindings cleared).
+  /// The cached statement for `sql` (reset, bindings cleared).
   sqlite3_stmt* prepare_query(const std::string& sql);
   void finalize_queries();
+  /// Binds `params`, steps `st` to the end (collecting its rows into `rows`
+  /// when given) and resets it. Throws DatabaseError.
+  void run(sqlite3_stmt* st, const std::vector<SqlValue>& params, std::vector<SqlRow>* rows);
   std::filesystem::path path_;
   std::unique_ptr<SQLite::Database> db_;
-  std::map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
-  // query() reads columns through the C API (SQLiteCpp's Column costs a
-  // shared_ptr copy per value), so its statements are cached separately.
+  // Statements by SQL, run through the C API (SQLiteCpp's Column costs a
+  // shared_ptr copy per value).
   std::map<std::string, sqlite3_stmt*> query_cache_;
 };
 
