@@ -6,26 +6,20 @@ namespace mvt::runserver {
 
 namespace {
 
-struct ThreadConnection {
-  std::filesystem::path path;
-  std::unique_ptr<db::Connection> db;
-};
-
-thread_local ThreadConnection t_conn;
+thread_local std::unique_ptr<db::Connection> t_conn;
 
 std::recursive_mutex g_write_mutex;
 
 }  // namespace
 
 db::Connection& thread_connection(const std::filesystem::path& path) {
-  if (!t_conn.db || t_conn.path != path) {
-    t_conn.db.reset();
-    t_conn.db = std::make_unique<db::Connection>(path, 5000);
-    t_conn.path = path;
-    t_conn.db->execute_script("PRAGMA journal_mode = WAL");
-    t_conn.db->execute_script("PRAGMA synchronous = NORMAL");
+  if (!t_conn || t_conn->path() != path) {
+    t_conn.reset();  // close the old file first
+    t_conn = std::make_unique<db::Connection>(path, 5000);
+    t_conn->execute_script("PRAGMA journal_mode = WAL");
+    t_conn->execute_script("PRAGMA synchronous = NORMAL");
   }
-  return *t_conn.db;
+  return *t_conn;
 }
 
 std::vector<db::SqlRow> DataSession::fetch(const db::SqlQuery& q) const {
