@@ -19,9 +19,14 @@ class TimeZone;
 /// ("The format for date objects may not contain time-related format
 /// specifiers (found 'a')."). value must be a date or datetime.
 std::string format_date(const Value& value, std::string_view fmt, const TimeZone* current);
+/// format_date appending to out (nothing appended when Django's formatter
+/// would fail): no temporary strings, for the hot path of `{{ value }}`.
+void append_format_date(std::string& out, const Value& value, std::string_view fmt, const TimeZone* current);
 /// dateformat.time_format(value, fmt) for a time or datetime (date
 /// characters give ''... as Django's TimeFormat, which only knows time ones).
 std::string format_time(const Value& value, std::string_view fmt, const TimeZone* current);
+/// format_time appending to out.
+void append_format_time(std::string& out, const Value& value, std::string_view fmt, const TimeZone* current);
 
 /// django.utils.timesince.timesince(d, now, reversed): "2 days, 3 hours".
 /// `now` nullopt = the current time. nullopt result: Python would raise

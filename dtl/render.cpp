@@ -349,33 +349,40 @@ void render_value_in_context(const Value& value, Context& ctx, std::string& out)
       out += value.as_string();
     return;
   }
-  std::string text;
+  // The text is written straight into out and escaped afterwards only when it
+  // holds a character that needs it (numbers and dates almost never do): no
+  // temporary string per printed value.
+  std::size_t mark = out.size();
   // Naive datetimes format their e/O/T/Z/I in the default time zone
   // (Django's get_default_timezone()), aware ones in their own.
   const TimeZone* current = ctx.engine ? ctx.engine->time_zone() : nullptr;
   switch (value.type()) {
-    case Value::Type::Bool: value.append_str(text); break;
+    case Value::Type::Bool: value.append_str(out); break;
     case Value::Type::Int:
     case Value::Type::Float:
-    case Value::Type::Decimal: append_localized_number(value, text); break;
+    case Value::Type::Decimal: append_localized_number(value, out); break;
     case Value::Type::DateTime: {
-      Value v = value;
-      if (ctx.use_tz && current && value.as_datetime().aware) v = Value::datetime(localtime(value.as_datetime(), current));
-      text = format_date(v, ctx.engine ? ctx.engine->options().datetime_format : "N j, Y, P", current);
+      const std::string_view fmt = ctx.engine ? std::string_view(ctx.engine->options().datetime_format) : "N j, Y, P";
+      if (ctx.use_tz && current && value.as_datetime().aware)
+        append_format_date(out, Value::datetime(localtime(value.as_datetime(), current)), fmt, current);
+      else
+        append_format_date(out, value, fmt, current);
       break;
     }
     case Value::Type::Date:
-      text = format_date(value, ctx.engine ? ctx.engine->options().date_format : "N j, Y", current);
+      append_format_date(out, value, ctx.engine ? std::string_view(ctx.engine->options().date_format) : "N j, Y",
+                         current);
       break;
     case Value::Type::Time:
-      text = format_time(value, ctx.engine ? ctx.engine->options().time_format : "P", current);
+      append_format_time(out, value, ctx.engine ? std::string_view(ctx.engine->options().time_format) : "P", current);
       break;
-    default: value.append_str(text); break;
+    default: value.append_str(out); break;
   }
-  if (ctx.autoescape && !value.is_safe())
-    append_escaped(out, text);
-  else
-    out += text;
+  if (!ctx.autoescape || value.is_safe()) return;
+  if (out.find_first_of("<>&'\"", mark) == std::string::npos) return;
+  std::string text = out.substr(mark);
+  out.resize(mark);
+  append_escaped(out, text);
 }
 
 namespace {

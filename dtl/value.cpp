@@ -1,5 +1,6 @@
 #include "dtl/value.hpp"
 
+#include <charconv>
 #include <cstdio>
 
 #include "dtl/text.hpp"
@@ -145,8 +146,8 @@ void Value::append_str(std::string& out) const {
     case 1: out += std::get<1>(v_) ? "True" : "False"; return;
     case 2: {
       char buf[24];
-      std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(std::get<2>(v_)));
-      out += buf;
+      auto r = std::to_chars(buf, buf + sizeof buf, std::get<2>(v_));
+      out.append(buf, r.ptr);
       return;
     }
     case 3: out += python_float_repr(std::get<3>(v_)); return;
