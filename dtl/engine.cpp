@@ -74,6 +74,28 @@ bool in(const std::vector<std::string>& v, const std::string& s) {
 
 std::shared_ptr<const Template> Engine::find_template(const std::string& name,
                                                       const std::vector<std::string>& skip) const {
+  if (!generation_) return find_template_uncached(name, skip);
+  // Read before the lookup: a change while it runs leaves the entry stale
+  // for the next generation, never hides the change.
+  const std::uint64_t generation = generation_->load(std::memory_order_acquire);
+  std::string key = name;
+  for (const auto& s : skip) {
+    key += '\0';
+    key += s;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = lookups_.find(key);
+    if (it != lookups_.end() && it->second.generation == generation) return it->second.tmpl;
+  }
+  auto t = find_template_uncached(name, skip);
+  std::lock_guard<std::mutex> lock(mutex_);
+  lookups_[std::move(key)] = Lookup{generation, t};
+  return t;
+}
+
+std::shared_ptr<const Template> Engine::find_template_uncached(const std::string& name,
+                                                               const std::vector<std::string>& skip) const {
   std::vector<std::pair<std::string, std::string>> tried;
   auto loc = options_.templates.find(name);
   if (loc != options_.templates.end()) {

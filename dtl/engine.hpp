@@ -9,7 +9,13 @@
 //
 // Cache: a template file is parsed once; get_template() re-parses it when
 // the file's modification time or size changed since (so a running server
-// sees edits).
+// sees edits). A host that watches every template folder (the dev server's
+// inotify watcher) can hand the engine a change counter instead: a lookup
+// answered while the counter is unchanged is reused without touching the
+// disk, as Django's cached loader reset by its autoreloader on template
+// changes (django.template.autoreload.template_changed).
+#include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -84,9 +90,16 @@ class Engine {
   /// Prepares a context for rendering with this engine (autoescape, use_tz,
   /// use_l10n from the options).
   void configure(Context& ctx) const;
+  /// Declares that every template folder is watched and `generation` moves
+  /// (is incremented) on any change under them: lookups are then cached per
+  /// generation instead of checking each file's mtime. The counter must
+  /// outlive the engine. nullptr goes back to checking files.
+  void set_sources_generation(const std::atomic<std::uint64_t>* generation) { generation_ = generation; }
 
  private:
   std::shared_ptr<const Template> parse(std::string source, std::string name, std::string origin) const;
+  std::shared_ptr<const Template> find_template_uncached(const std::string& name,
+                                                         const std::vector<std::string>& skip) const;
   EngineOptions options_;
   const TimeZone* tz_ = nullptr;
   std::map<std::string, std::shared_ptr<const Library>> libraries_;
@@ -98,6 +111,12 @@ class Engine {
   };
   mutable std::mutex mutex_;
   mutable std::map<std::string, CacheEntry> cache_;  // by origin (file path or locmem name)
+  struct Lookup {
+    std::uint64_t generation = 0;
+    std::shared_ptr<const Template> tmpl;
+  };
+  const std::atomic<std::uint64_t>* generation_ = nullptr;
+  mutable std::map<std::string, Lookup, std::less<>> lookups_;  // name + '\0' + skipped origins
 };
 
 }  // namespace dtl

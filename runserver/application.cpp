@@ -55,6 +55,7 @@ bool Application::load(Diagnostics& diags) {
     broken_.reset();
     diags.append(warnings);
     start_watching(site.get());
+    watch_templates(*site);
     return true;
   } catch (const DiagnosticError& e) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -65,6 +66,45 @@ bool Application::load(Diagnostics& diags) {
   }
 }
 
+void Application::watch_templates(const Site& site) {
+  std::vector<fs::path> dirs = site.engine->options().dirs;
+  const auto& app_dirs = site.engine->options().app_dirs;
+  dirs.insert(dirs.end(), app_dirs.begin(), app_dirs.end());
+  std::error_code ec;
+  const fs::path root = fs::absolute(settings_file_, ec).parent_path().lexically_normal();
+  // Under the project watcher: inside its root, not in a hidden or excluded
+  // folder (FileWatcher skips those).
+  auto covered_by_project = [&](const fs::path& dir) {
+    if (!watcher_) return false;
+    const Settings& s = site.settings();
+    fs::path rel = dir.lexically_relative(root);
+    if (rel.empty() || *rel.begin() == "..") return false;
+    for (const auto& part : rel) {
+      std::string p = part.string();
+      if (!p.empty() && p[0] == '.' && p != ".") return false;
+    }
+    for (const auto& ex : {s.media_root, s.static_root.value_or(fs::path())})
+      if (!ex.empty()) {
+        fs::path r = dir.lexically_relative(fs::absolute(ex, ec).lexically_normal());
+        if (!r.empty() && *r.begin() != "..") return false;
+      }
+    return true;
+  };
+  std::vector<std::unique_ptr<FileWatcher>> watchers;
+  for (const auto& d : dirs) {
+    if (!fs::is_directory(d, ec)) return;  // a folder that may appear later: keep checking files
+    if (covered_by_project(fs::absolute(d, ec).lexically_normal())) continue;
+    try {
+      watchers.push_back(std::make_unique<FileWatcher>(d, std::vector<fs::path>{}, std::vector<fs::path>{}));
+    } catch (const std::exception&) {
+      return;  // no inotify: keep checking files
+    }
+  }
+  template_watchers_ = std::move(watchers);
+  template_generation_.fetch_add(1, std::memory_order_release);
+  site.engine->set_sources_generation(&template_generation_);
+}
+
 std::shared_ptr<const Site> Application::site() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return site_;
@@ -72,10 +112,14 @@ std::shared_ptr<const Site> Application::site() const {
 
 std::shared_ptr<const Site> Application::current_site(std::optional<Diagnostics>& broken) {
   std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& w : template_watchers_)
+    if (!w->poll_changes().empty()) template_generation_.fetch_add(1, std::memory_order_release);
   if (watcher_) {
-    // Only YAML files change what a Site holds: templates are re-read by the
-    // engine's cache when their mtime changes, static files come from disk.
+    // Only YAML files change what a Site holds: templates are looked up
+    // again by the engine after any change (template_generation_), static
+    // files come from disk.
     auto changed = watcher_->poll_changes();
+    if (!changed.empty()) template_generation_.fetch_add(1, std::memory_order_release);
     changed.erase(std::remove_if(changed.begin(), changed.end(),
                                  [](const fs::path& p) {
                                    auto ext = p.extension();
@@ -88,6 +132,7 @@ std::shared_ptr<const Site> Application::current_site(std::optional<Diagnostics>
       try {
         site_ = load_site(settings_file_, warnings);
         last_debug_ = site_->settings().debug;
+        watch_templates(*site_);
         if (broken_) console_("The project loads again.");
         broken_.reset();
         if (!warnings.empty()) console_(warnings.format());

@@ -4,6 +4,7 @@
 // static and media files, host validation, URL resolution with APPEND_SLASH,
 // the view, error pages, and the security headers on every response.
 // handle() never throws: every failure becomes a 4xx/5xx page.
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -47,6 +48,11 @@ class Application {
  private:
   std::shared_ptr<const Site> current_site(std::optional<Diagnostics>& broken);
   void start_watching(const Site* site);
+  /// Lets the site's template engine cache its lookups until a watched
+  /// template folder changes (no stat() per render): every template folder
+  /// must be under the project watcher or get a watcher of its own. Called
+  /// with mutex_ held, after each load.
+  void watch_templates(const Site& site);
   /// The request through URL resolution, middleware and the view. Sets
   /// `before_xframe` for the responses CommonMiddleware makes itself (the
   /// DisallowedHost 400, the APPEND_SLASH redirect): XFrameOptionsMiddleware,
@@ -67,6 +73,11 @@ class Application {
   std::optional<Diagnostics> broken_;  // set while the files fail to load
   bool last_debug_ = true;             // DEBUG of the last good load (for the broken page)
   std::unique_ptr<FileWatcher> watcher_;
+  /// Template folders outside watcher_'s tree (or all of them under
+  /// --noreload), watched only to invalidate the engine's lookups.
+  std::vector<std::unique_ptr<FileWatcher>> template_watchers_;
+  /// Incremented on every change seen under a template folder.
+  std::atomic<std::uint64_t> template_generation_{0};
 };
 
 }  // namespace mvt::runserver

@@ -66,7 +66,9 @@ std::vector<fs::path> FileWatcher::poll_changes() {
           name.ends_with(".swx") || name.ends_with("-journal") || name.ends_with("-wal") || name.ends_with("-shm"))
         continue;
       if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_CREATE | IN_MOVED_TO))) watch_tree(path);
-      if (ev->mask & IN_ISDIR && !(ev->mask & (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO))) continue;
+      // A new folder counts as a change: files written into it before its
+      // watch was added send no event of their own.
+      if (ev->mask & IN_ISDIR && !(ev->mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO))) continue;
       if (std::find(changed.begin(), changed.end(), path) == changed.end()) changed.push_back(path);
     }
   }

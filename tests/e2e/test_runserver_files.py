@@ -249,3 +249,39 @@ def test_noreload_keeps_the_yaml_but_rereads_templates_and_static(project):
     finally:
         rc, _, err = s.stop()
     assert rc == 0 and "reloading" not in err
+
+
+@pytest.mark.parametrize("reload", [True, False])
+def test_template_lookups_follow_every_change_without_debug(project, tmp_path, reload):
+    """The engine caches its template lookups while the template folders are
+    watched (no stat() per render): every kind of change is still seen by
+    the next request, with or without the reloader, for a folder outside
+    the project too, and for an override in a folder created after start."""
+    production(project)
+    outside = tmp_path / "shared-templates"
+    outside.mkdir()
+    (outside / "shared.html").write_text("shared v1")
+    text = (project / "settings.yaml").read_text()
+    (project / "settings.yaml").write_text(text.replace("DIRS: [templates]", f"DIRS: [templates, '{outside}']"))
+    views = project / "blog" / "views.yaml"
+    views.write_text(views.read_text() + "shared:\n  view: TemplateView\n  template_name: shared.html\n")
+    urls = project / "blog" / "urls.yaml"
+    urls.write_text(urls.read_text() + '  - {path: "shared/", view: shared, name: shared}\n')
+    s = Server(project, *([] if reload else ["--noreload"]))
+    try:
+        assert s.get("/shared/")[2] == "shared v1"
+        assert s.get("/posts/")[2] == ""
+        (outside / "shared.html").write_text("shared v2")
+        assert s.get("/shared/")[2] == "shared v2"
+        # An override in DIRS, in a folder that did not exist: first found wins.
+        (project / "templates" / "blog").mkdir()
+        (project / "templates" / "blog" / "post_list.html").write_text("override")
+        assert s.get("/posts/")[2] == "override"
+        (project / "templates" / "blog" / "post_list.html").unlink()
+        assert s.get("/posts/")[2] == ""
+        # Replaced by rename, as editors save.
+        (outside / "tmp.html").write_text("shared v3")
+        os.replace(outside / "tmp.html", outside / "shared.html")
+        assert s.get("/shared/")[2] == "shared v3"
+    finally:
+        s.stop()
