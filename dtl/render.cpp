@@ -379,7 +379,12 @@ void render_value_in_context(const Value& value, Context& ctx, std::string& out)
     default: value.append_str(out); break;
   }
   if (!ctx.autoescape || value.is_safe()) return;
-  if (out.find_first_of("<>&'\"", mark) == std::string::npos) return;
+  bool special = false;
+  for (std::size_t i = mark; i < out.size() && !special; ++i) {
+    const char c = out[i];
+    special = c == '<' || c == '>' || c == '&' || c == '\'' || c == '"';
+  }
+  if (!special) return;
   std::string text = out.substr(mark);
   out.resize(mark);
   append_escaped(out, text);

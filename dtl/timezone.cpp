@@ -28,9 +28,23 @@ const TimeZone* TimeZone::locate(const std::string& name) {
 }
 
 TimeZone::Info TimeZone::at_utc(std::int64_t s) const {
+  // The zone's rules hold over a range of instants [begin, end): the last
+  // range looked up on this thread answers the next instants in it without
+  // a search (a page lists many datetimes of the same few months).
+  struct Last {
+    const TimeZone* zone = nullptr;
+    std::int64_t begin = 0, end = 0;
+    Info info;
+  };
+  thread_local Last last;
+  if (last.zone == this && s >= last.begin && s < last.end) return last.info;
   const auto* z = static_cast<const date::time_zone*>(zone_);
   auto info = z->get_info(date::sys_seconds{std::chrono::seconds{s}});
-  return Info{static_cast<std::int32_t>(info.offset.count()), info.save.count() != 0, info.abbrev};
+  last.zone = this;
+  last.begin = info.begin.time_since_epoch().count();
+  last.end = info.end.time_since_epoch().count();
+  last.info = Info{static_cast<std::int32_t>(info.offset.count()), info.save.count() != 0, info.abbrev};
+  return last.info;
 }
 
 TimeZone::Info TimeZone::at_local(std::int64_t s) const {
