@@ -273,6 +273,30 @@ HttpResponse Application::server_error(const Site& site, const HttpRequest& requ
   }
 }
 
+namespace {
+
+/// Django's answer to a SuspiciousOperation (response_for_exception): with
+/// DEBUG the technical 500 page with status 400, else the bad_request view
+/// (400.html rendered with no context, when the project has one).
+HttpResponse suspicious_operation(const Site& site, const HttpRequest& request, const std::string& type,
+                                  const std::string& message) {
+  if (site.settings().debug) {
+    HttpResponse r = technical_500(request, type, message, nullptr);
+    r.status = 400;
+    return r;
+  }
+  try {
+    auto tmpl = site.engine->get_template("400.html");
+    dtl::Context ctx;
+    site.engine->configure(ctx);
+    return HttpResponse(400, tmpl->render(ctx));
+  } catch (const std::exception&) {
+    return default_error_page(400);
+  }
+}
+
+}  // namespace
+
 HttpResponse Application::dispatch(const Site& site, HttpRequest& request, bool& before_xframe) {
   const Settings& s = site.settings();
   try {
@@ -281,20 +305,7 @@ HttpResponse Application::dispatch(const Site& site, HttpRequest& request, bool&
     // Django logs this to django.security.DisallowedHost and answers 400.
     console_(e.what());
     before_xframe = true;
-    if (s.debug) {
-      HttpResponse r = technical_500(request, "DisallowedHost", e.what(), nullptr);
-      r.status = 400;
-      return r;
-    }
-    // Django's bad_request view: 400.html rendered with no context, when the project has one.
-    try {
-      auto tmpl = site.engine->get_template("400.html");
-      dtl::Context ctx;
-      site.engine->configure(ctx);
-      return HttpResponse(400, tmpl->render(ctx));
-    } catch (const std::exception&) {
-      return default_error_page(400);
-    }
+    return suspicious_operation(site, request, "DisallowedHost", e.what());
   }
   // MEDIA_URL as Django's django.conf.urls.static.static() patterns: only
   // while DEBUG (--insecure is for the staticfiles handler alone).
@@ -346,7 +357,18 @@ HttpResponse Application::dispatch(const Site& site, HttpRequest& request, bool&
     // framework's SessionAuthentication does.
     bool json = view && view->format == ResponseFormat::Json;
     auto authenticated = env.user().as_object().resolve("is_authenticated");
-    if (unsafe && (!json || (authenticated && authenticated->truthy()))) {
+    bool check_csrf = unsafe && (!json || (authenticated && authenticated->truthy()));
+    // A body past DATA_UPLOAD_MAX_MEMORY_SIZE / _NUMBER_FIELDS raises where
+    // Django first reads request.POST: CsrfViewMiddleware, once it has found
+    // the CSRF cookie, or the view.
+    if (m == "POST" && !request.post_error.empty() && (!check_csrf || state.csrf.cookie)) {
+      console_(request.post_error);
+      response = suspicious_operation(site, request, request.post_error_type, request.post_error);
+      middleware_response(env, state, response);
+      console_("Bad Request: " + request.path);
+      return response;
+    }
+    if (check_csrf) {
       if (auto reason = csrf_check(env, state)) {
         console_("Forbidden (" + *reason + "): " + request.path);
         response = csrf_failure(env, *reason);

@@ -107,7 +107,28 @@ struct DevServer::Impl {
 
 namespace {
 
-HttpRequest to_request(const httplib::Request& req, const DevServerOptions& o) {
+/// One part of a multipart/form-data body, in the order sent.
+struct FormPart {
+  std::string name, filename, content_type, content;
+};
+
+/// The request's body as read by the content-reader handlers (httplib's own
+/// reading would refuse urlencoded bodies past 8 KB with 413).
+struct RequestBody {
+  std::string raw;              // anything but multipart
+  std::vector<FormPart> parts;  // multipart/form-data
+  bool too_big = false;         // Content-Length past DATA_UPLOAD_MAX_MEMORY_SIZE
+  bool drained = false;         // ... and its body was read and dropped
+};
+
+/// Counts the fields of a urlencoded body as Django's limited_parse_qsl
+/// (pieces between '&' and ';', empty ones included).
+std::size_t urlencoded_field_count(std::string_view text) {
+  if (text.empty()) return 0;
+  return 1 + static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return c == '&' || c == ';'; }));
+}
+
+HttpRequest to_request(const httplib::Request& req, RequestBody body, const DevServerOptions& o) {
   HttpRequest r;
   r.method = req.method;
   std::string target = req.target.empty() ? req.path : req.target;
@@ -124,27 +145,97 @@ HttpRequest to_request(const httplib::Request& req, const DevServerOptions& o) {
     if (name == "remote_addr" || name == "remote_port" || name == "local_addr" || name == "local_port") continue;
     r.headers.emplace_back(std::move(name), v);
   }
-  r.body = req.body;
+  r.body = std::move(body.raw);
   r.remote_addr = req.remote_addr;
   r.server_name = o.addr;
   r.server_port = o.port;
   r.GET = QueryDict::parse(r.query_string);
   if (auto cookie = r.header("cookie")) r.COOKIES = parse_cookie(*cookie);
   std::string ctype = r.header("content-type").value_or("");
-  if (r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
+  // The limits of Django's HttpRequest._load_post_and_files: the error is
+  // kept for the Application to raise where Django reads request.POST.
+  const std::string too_big = "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.";
+  const std::string too_many = "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.";
+  if (body.too_big) {
+    r.post_error_type = "RequestDataTooBig";
+    r.post_error = too_big;
+  } else if (r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
     if (ctype.rfind("application/x-www-form-urlencoded", 0) == 0) {
-      r.POST = QueryDict::parse(r.body);
+      if (urlencoded_field_count(r.body) > o.data_upload_max_number_fields) {
+        r.post_error_type = "TooManyFieldsSent";
+        r.post_error = too_many;
+      } else {
+        r.POST = QueryDict::parse(r.body);
+      }
     } else if (ctype.rfind("multipart/form-data", 0) == 0) {
-      for (const auto& [name, file] : req.files) {
-        if (file.filename.empty()) {
-          r.POST.append(name, file.content);
-        } else if (auto filename = sanitize_upload_name(file.filename)) {
-          r.FILES[name].push_back({std::move(*filename), file.content_type, file.content});
+      // django.http.multipartparser.MultiPartParser.parse: every part counts
+      // towards DATA_UPLOAD_MAX_NUMBER_FIELDS (+2 for the empty raw fields
+      // around the boundaries), the fields' names and values (+2 each)
+      // towards DATA_UPLOAD_MAX_MEMORY_SIZE; files are not limited.
+      std::size_t keys = 0;
+      std::size_t field_bytes = 0;
+      for (auto& part : body.parts) {
+        if (++keys > o.data_upload_max_number_fields + 2) {
+          r.post_error_type = "TooManyFieldsSent";
+          r.post_error = too_many;
+          break;
         }
+        if (part.filename.empty()) {
+          field_bytes += part.name.size() + 2 + part.content.size();
+          if (field_bytes > o.data_upload_max_memory_size) {
+            r.post_error_type = "RequestDataTooBig";
+            r.post_error = too_big;
+            break;
+          }
+          r.POST.append(std::move(part.name), std::move(part.content));
+        } else if (auto filename = sanitize_upload_name(part.filename)) {
+          r.FILES[part.name].push_back({std::move(*filename), std::move(part.content_type), std::move(part.content)});
+        }
+      }
+      if (!r.post_error.empty()) {
+        r.POST = QueryDict();
+        r.FILES.clear();
       }
     }
   }
   return r;
+}
+
+/// Reads the body of a POST/PUT/PATCH/DELETE through httplib's content
+/// reader (its length limit, chunked decoding and multipart parser), into
+/// `body`. Returns false when httplib refused it (res.status says why).
+bool read_body(const httplib::Request& req, const httplib::ContentReader& reader, const DevServerOptions& o,
+               RequestBody& body) {
+  if (req.is_multipart_form_data()) {
+    return reader(
+        [&body](const httplib::MultipartFormData& part) {
+          body.parts.push_back({part.name, part.filename, part.content_type, {}});
+          return true;
+        },
+        [&body](const char* data, std::size_t n) {
+          if (!body.parts.empty()) body.parts.back().content.append(data, n);
+          return true;
+        });
+  }
+  // As Django's HttpRequest.body: a declared length past the limit is
+  // refused by its Content-Length. Design note: the body is still read and
+  // dropped up to max_body_bytes, so that the client, still sending, gets
+  // the answer on a live connection; past that it is left unread and the
+  // connection closes after the answer.
+  if (req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+    const std::string length = req.get_header_value("Content-Length");
+    bool digits = !length.empty() && std::all_of(length.begin(), length.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (digits && (length.size() > 18 || std::stoull(length) > o.data_upload_max_memory_size)) {
+      body.too_big = true;
+      if (length.size() > 18 || std::stoull(length) > o.max_body_bytes) return true;
+      body.drained = reader([](const char*, std::size_t) { return true; });
+      return body.drained;
+    }
+  }
+  return reader([&body](const char* data, std::size_t n) {
+    body.raw.append(data, n);
+    return true;
+  });
 }
 
 /// Set by the routing handler: httplib also calls the error handler for our
@@ -170,8 +261,8 @@ DevServer::DevServer(DevServerOptions options, RequestHandler handler, RequestLo
   Impl* impl = impl_.get();
   // Per-method handlers rather than the pre-routing hook: httplib reads a
   // request's body only on the way to a method handler.
-  auto handle = [impl](const httplib::Request& req, httplib::Response& res) {
-    HttpRequest request = to_request(req, impl->options);
+  auto respond = [impl](const httplib::Request& req, httplib::Response& res, RequestBody body) {
+    HttpRequest request = to_request(req, std::move(body), impl->options);
     HttpResponse response = impl->handler(request);
     res.status = response.status;
     t_handled = response.status >= 400;  // httplib will call the error handler next
@@ -188,12 +279,30 @@ DevServer::DevServer(DevServerOptions options, RequestHandler handler, RequestLo
     if (req.method == "HEAD") res.set_header("Content-Type", content_type);
     if (impl->logger) impl->logger("\"" + line + "\" " + std::to_string(res.status) + " " + std::to_string(size), res.status);
   };
+  auto handle = [respond](const httplib::Request& req, httplib::Response& res) { respond(req, res, {}); };
+  // Methods with a body: read by us through httplib's content reader, not
+  // by httplib's read_content, which refuses urlencoded bodies past 8 KB
+  // (CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH) where Django takes
+  // DATA_UPLOAD_MAX_MEMORY_SIZE.
+  auto handle_body = [impl, respond](const httplib::Request& req, httplib::Response& res,
+                                     const httplib::ContentReader& reader) {
+    RequestBody body;
+    if (!read_body(req, reader, impl->options, body)) {
+      if (res.status < 400) res.status = 400;  // the error handler answers
+      return;
+    }
+    if (body.too_big && !body.drained) {
+      res.set_header("Connection", "close");
+      t_refused = true;  // the unread body must not be parsed as a request
+    }
+    respond(req, res, std::move(body));
+  };
   const std::string any = R"([\s\S]*)";
   s.Get(any, handle);
-  s.Post(any, handle);
-  s.Put(any, handle);
-  s.Patch(any, handle);
-  s.Delete(any, handle);
+  s.Post(any, httplib::Server::HandlerWithContentReader(handle_body));
+  s.Put(any, httplib::Server::HandlerWithContentReader(handle_body));
+  s.Patch(any, httplib::Server::HandlerWithContentReader(handle_body));
+  s.Delete(any, httplib::Server::HandlerWithContentReader(handle_body));
   s.Options(any, handle);
   s.set_error_handler([impl](const httplib::Request& req, httplib::Response& res) {
     // Requests httplib refused before routing (malformed, too large, ...).

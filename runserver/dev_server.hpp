@@ -25,7 +25,9 @@ struct DevServerOptions {
   int port = 8000;
   bool ipv6 = false;
   int threads = 8;                       // worker pool size
-  std::size_t max_body_bytes = 2621440 * 4;  // Django's DATA_UPLOAD_MAX_MEMORY_SIZE, times 4 for files
+  std::size_t max_body_bytes = 2621440 * 4;  // any body (file uploads included): 413 past it
+  std::size_t data_upload_max_memory_size = 2621440;  // Django's DATA_UPLOAD_MAX_MEMORY_SIZE (form fields)
+  std::size_t data_upload_max_number_fields = 1000;   // Django's DATA_UPLOAD_MAX_NUMBER_FIELDS
 };
 
 /// The server. bind() then serve() (blocking) until stop() is called from

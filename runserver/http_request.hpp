@@ -74,6 +74,11 @@ struct HttpRequest {
   QueryDict GET;
   QueryDict POST;                     // filled for form posts
   UploadedFiles FILES;                // multipart uploads (parts with a file name)
+  /// Set when the body broke a DATA_UPLOAD_* limit (POST and FILES are then
+  /// empty): Django's exception class ("RequestDataTooBig",
+  /// "TooManyFieldsSent") and message, a SuspiciousOperation (400) raised
+  /// where Django first reads request.POST.
+  std::string post_error_type, post_error;
   std::map<std::string, std::string> COOKIES;
 
   /// The first value of a header (name case-insensitive), or nullopt.
