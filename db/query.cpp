@@ -70,13 +70,19 @@ bool QuerySet::is_empty() const {
 }
 
 /// Turns a QuerySet into SQL: resolves paths into joins (Django's
-/// setup_joins), builds the WHERE clause and the ORDER BY.
+/// setup_joins + trim_joins), builds the WHERE clause and the ORDER BY.
+///
+/// Join types follow Django's Query.join / JoinPromoter: a join starts as
+/// LEFT OUTER when it can produce NULLs (a nullable ForeignKey, any reverse or
+/// many-to-many step) or its parent is LEFT OUTER, else INNER; after each
+/// filter()/exclude() call the joins a lookup needs to match a row ("votes")
+/// are demoted to INNER (in exclude(), which Django treats as an OR, only when
+/// every lookup of the call votes, else promoted), and joins that were INNER
+/// before the call are demoted again. `isnull=True` (and `exact=None`) in
+/// filter(), and every other lookup in exclude(), vote for nothing.
 class Compiler {
  public:
-  explicit Compiler(const QuerySet& q) : q_(q), registry_(*q.registry_) {
-    base_alias_ = q.model_->db_table();
-    aliases_.push_back(base_alias_);
-  }
+  explicit Compiler(const QuerySet& q) : q_(q), registry_(*q.registry_) { base_alias_ = q.model_->db_table(); }
 
   SqlQuery select(bool count_only, bool pk_only) {
     std::string where = where_clause();
@@ -96,7 +102,11 @@ class Compiler {
       }
     }
     out.sql += " FROM " + quote_name(q_.model_->db_table());
-    for (const auto& j : joins_) out.sql += j;
+    for (const auto& j : joins_) {
+      out.sql += std::string(j.louter ? " LEFT OUTER JOIN " : " INNER JOIN ") + quote_name(j.table);
+      if (j.alias != j.table) out.sql += " " + j.alias;
+      out.sql += " ON (" + col(j.parent, j.lhs_col) + " = " + col(j.alias, j.column) + ")";
+    }
     if (!where.empty()) out.sql += " WHERE " + where;
     out.sql += order;
     if (!count_only && (q_.limit_ || q_.offset_)) {
@@ -108,62 +118,120 @@ class Compiler {
   }
 
  private:
-  /// Where a path ends: the alias and column to compare, the field, and
-  /// whether a multi-valued (to-many) join was crossed or any step can be NULL.
+  /// One join (Django's sql.datastructures.Join).
+  struct Join {
+    std::string identity;  // parent alias + relation: equal identities may be reused
+    std::string table, alias, parent, lhs_col, column;
+    bool nullable = false;  // the join itself can produce NULLs
+    bool louter = false;
+    bool m2m = false;       // multi-valued step: reused within one filter() call only
+    int scope = 0;
+  };
+
+  /// Where a path ends: the alias and column to compare, the field, the
+  /// joins the path went through, and whether a multi-valued (to-many)
+  /// relation was crossed.
   struct Target {
     std::string alias;
     std::string column;
     const models::FieldDef* field = nullptr;
+    std::vector<std::string> joins;
     bool multivalued = false;
-    bool nullable = false;
   };
 
-  static std::string col(const std::string& alias, const std::string& column) {
-    return quote_name(alias) + "." + quote_name(column);
+  /// Quotes alias.column; generated aliases (T3) stay bare, as Django's
+  /// quote_name_unless_alias.
+  std::string col(const std::string& alias, const std::string& column) const {
+    const Join* j = find(alias);
+    return (j && j->alias != j->table ? alias : quote_name(alias)) + "." + quote_name(column);
   }
+
+  Join* find(const std::string& alias) {
+    for (auto& j : joins_)
+      if (j.alias == alias) return &j;
+    return nullptr;
+  }
+  const Join* find(const std::string& alias) const { return const_cast<Compiler*>(this)->find(alias); }
 
   std::string new_alias(const std::string& table) {
-    std::string alias = table;
-    if (std::find(aliases_.begin(), aliases_.end(), table) != aliases_.end())
-      alias = "T" + std::to_string(aliases_.size() + 1);
-    aliases_.push_back(alias);
-    return alias;
+    bool used = table == base_alias_;
+    for (const auto& j : joins_) used = used || j.alias == table;
+    return used ? "T" + std::to_string(joins_.size() + 2) : table;
   }
 
-  /// Joins `table` on lhs_alias.lhs_col = table.col; reuses an identical join
-  /// made under the same `reuse_key`.
-  std::string join(const std::string& reuse_key, const std::string& table, const std::string& lhs_alias,
-                   const std::string& lhs_col, const std::string& column, bool outer) {
-    auto it = join_aliases_.find(reuse_key);
-    if (it != join_aliases_.end()) return it->second;
-    std::string alias = new_alias(table);
-    std::string j = std::string(outer ? " LEFT OUTER JOIN " : " INNER JOIN ") + quote_name(table);
-    if (alias != table) j += " " + quote_name(alias);
-    j += " ON (" + col(lhs_alias, lhs_col) + " = " + col(alias, column) + ")";
+  /// Joins `table` on parent.lhs_col = table.column (Django's Query.join):
+  /// reuses the last join of the same identity (for a multi-valued step,
+  /// only one made in the same filter() call), else adds one, LEFT OUTER
+  /// when nullable or under a LEFT OUTER parent.
+  std::string join(const std::string& relation, const std::string& table, const std::string& parent,
+                   const std::string& lhs_col, const std::string& column, bool nullable, bool m2m, int scope) {
+    const std::string identity = parent + "|" + relation;
+    for (auto it = joins_.rbegin(); it != joins_.rend(); ++it)
+      if (it->identity == identity && (!m2m || scope < 0 || it->scope == scope)) return it->alias;
+    Join j;
+    j.identity = identity;
+    j.table = table;
+    j.alias = new_alias(table);
+    j.parent = parent;
+    j.lhs_col = lhs_col;
+    j.column = column;
+    j.nullable = nullable;
+    const Join* p = find(parent);
+    j.louter = nullable || (p && p->louter);
+    j.m2m = m2m;
+    j.scope = scope;
     joins_.push_back(j);
-    join_aliases_[reuse_key] = alias;
-    return alias;
+    return joins_.back().alias;
+  }
+
+  /// Django's Query.promote_joins: to LEFT OUTER, with the joins below.
+  void promote(std::vector<std::string> aliases) {
+    for (std::size_t i = 0; i < aliases.size(); ++i) {
+      Join* j = find(aliases[i]);
+      if (!j) continue;  // the base table
+      const Join* p = find(j->parent);
+      if ((j->nullable || (p && p->louter)) && !j->louter) {
+        j->louter = true;
+        for (const auto& c : joins_)
+          if (c.parent == j->alias && std::find(aliases.begin(), aliases.end(), c.alias) == aliases.end())
+            aliases.push_back(c.alias);
+      }
+    }
+  }
+
+  /// Django's Query.demote_joins: to INNER.
+  void demote(std::vector<std::string> aliases) {
+    for (std::size_t i = 0; i < aliases.size(); ++i) {
+      Join* j = find(aliases[i]);
+      if (!j || !j->louter) continue;
+      j->louter = false;
+      if (const Join* p = find(j->parent); p && !p->louter) aliases.push_back(p->alias);
+    }
+  }
+
+  /// The field a path part names on `model` ("pk" is the primary key).
+  static const models::FieldDef* named(const models::ModelDef& model, const std::string& name) {
+    return name == "pk" ? model.pk() : model.field(name);
   }
 
   /// Resolves field names from the base model into joins (Django's
-  /// names_to_path + setup_joins). `scope` separates the joins of different
-  /// filter() calls for multi-valued relations.
-  Target resolve(const std::vector<std::string>& path, int scope, bool outer) {
+  /// names_to_path + setup_joins + trim_joins: a path ending at the key a
+  /// join points to compares the joining column instead). `scope` is the
+  /// filter() call (-1: ordering, which may reuse any join).
+  Target resolve(const std::vector<std::string>& path, int scope) {
     if (path.empty()) throw QueryError("empty lookup path");
     const models::ModelDef* model = q_.model_;
     Target t;
     t.alias = base_alias_;
-    std::string key = base_alias_;
     for (std::size_t i = 0; i < path.size(); ++i) {
       const std::string& name = path[i];
       const bool last = i + 1 == path.size();
-      const models::FieldDef* f = name == "pk" ? model->pk() : model->field(name);
+      const models::FieldDef* f = named(*model, name);
       if (!f)
         if (const auto* byc = model->field_by_column(name); byc && byc->is_relation() && name == byc->attname()) {
+          if (!last) throw QueryError("Cannot resolve keyword '" + path[i + 1] + "' into field.");
           t.column = byc->column();
           t.field = byc;
-          t.nullable = t.nullable || byc->null;
-          if (!last) throw QueryError("Cannot resolve keyword '" + path[i + 1] + "' into field.");
           return t;
         }
       if (f && !f->is_relation()) {
@@ -171,21 +239,21 @@ class Compiler {
                                     " or join on the field not permitted.");
         t.column = f->column();
         t.field = f;
-        t.nullable = t.nullable || f->null;
         return t;
       }
       if (f && !f->many_to_many()) {  // ForeignKey / OneToOneField
         const auto* target = registry_.related_model(*f);
         const auto* target_field = registry_.target_field(*f);
         if (!target || !target_field) throw QueryError("unresolved relation " + model->name + "." + f->name);
-        t.nullable = t.nullable || f->null;
-        if (last) {  // compare the local column: author=5
+        // author=5, author__id=5: the local column, no join (trim_joins).
+        if (last || (i + 2 == path.size() && named(*target, path[i + 1]) == target_field)) {
           t.column = f->column();
-          t.field = target_field;
+          t.field = f;
           return t;
         }
-        key += "|" + f->name;
-        t.alias = join(key, target->db_table(), t.alias, f->column(), target_field->column(), outer || f->null);
+        t.alias = join(f->name, target->db_table(), t.alias, f->column(), target_field->column(), f->null, false,
+                       scope);
+        t.joins.push_back(t.alias);
         model = target;
         continue;
       }
@@ -193,19 +261,19 @@ class Compiler {
         const auto* target = registry_.related_model(*f);
         if (!target) throw QueryError("unresolved relation " + model->name + "." + f->name);
         t.multivalued = true;
-        t.nullable = true;
-        key += "|" + f->name + "#" + std::to_string(scope);
         std::string through = registry_.m2m_db_table(*model, *f);
-        std::string ta = join(key + "|through", through, t.alias, model->pk()->column(),
-                              registry_.m2m_column_name(*model, *f), outer);
-        if (last) {
+        std::string ta = join(f->name + "|through", through, t.alias, model->pk()->column(),
+                              registry_.m2m_column_name(*model, *f), true, true, scope);
+        t.joins.push_back(ta);
+        const std::string target_col = registry_.m2m_reverse_name(*model, *f);
+        if (last || (i + 2 == path.size() && named(*target, path[i + 1]) == target->pk())) {  // tags, tags__id
           t.alias = ta;
-          t.column = registry_.m2m_reverse_name(*model, *f);
+          t.column = target_col;
           t.field = target->pk();
           return t;
         }
-        t.alias = join(key, target->db_table(), ta, registry_.m2m_reverse_name(*model, *f), target->pk()->column(),
-                       outer);
+        t.alias = join(f->name, target->db_table(), ta, target_col, target->pk()->column(), false, false, scope);
+        t.joins.push_back(t.alias);
         model = target;
         continue;
       }
@@ -216,22 +284,22 @@ class Compiler {
         if (r.query_name == name) rel = &r;
       if (!rel) throw QueryError("Cannot resolve keyword '" + name + "' into field.");
       const models::FieldDef& rf = *rel->field;
-      t.nullable = true;
+      const std::string relation = "~" + rel->model->label() + "." + rf.name;
       if (rf.many_to_many()) {
         t.multivalued = true;
-        key += "|~" + rel->model->label() + "." + rf.name + "#" + std::to_string(scope);
         std::string through = registry_.m2m_db_table(*rel->model, rf);
-        std::string ta = join(key + "|through", through, t.alias, model->pk()->column(),
-                              registry_.m2m_reverse_name(*rel->model, rf), outer);
-        t.alias = join(key, rel->model->db_table(), ta, registry_.m2m_column_name(*rel->model, rf),
-                       rel->model->pk()->column(), outer);
+        std::string ta = join(relation + "|through", through, t.alias, model->pk()->column(),
+                              registry_.m2m_reverse_name(*rel->model, rf), true, true, scope);
+        t.joins.push_back(ta);
+        t.alias = join(relation, rel->model->db_table(), ta, registry_.m2m_column_name(*rel->model, rf),
+                       rel->model->pk()->column(), false, false, scope);
       } else {
         const auto* target_field = registry_.target_field(rf);
         t.multivalued = t.multivalued || !rf.one_to_one();
-        key += "|~" + rel->model->label() + "." + rf.name + (rf.one_to_one() ? "" : "#" + std::to_string(scope));
-        t.alias = join(key, rel->model->db_table(), t.alias, target_field ? target_field->column() : "id",
-                       rf.column(), outer);
+        t.alias = join(relation, rel->model->db_table(), t.alias, target_field ? target_field->column() : "id",
+                       rf.column(), true, !rf.one_to_one(), scope);
       }
+      t.joins.push_back(t.alias);
       model = rel->model;
       if (last) {
         t.column = model->pk()->column();
@@ -242,6 +310,12 @@ class Compiler {
     return t;
   }
 
+  /// True for `isnull=True` and `exact=None` (which Django turns into isnull=True).
+  static bool is_null_test(const Lookup& l) {
+    if (l.value_is_none) return true;
+    return l.lookup == "isnull" && !l.values.empty() && l.values[0].is_int() && l.values[0].as_int() != 0;
+  }
+
   /// The SQL of one lookup against a resolved target.
   std::string condition(const Target& t, const Lookup& l) {
     const std::string lhs = col(t.alias, t.column);
@@ -250,10 +324,7 @@ class Compiler {
       params_.push_back(std::move(v));
       return std::string("?");
     };
-    if (op == "isnull") {
-      bool want_null = !l.values.empty() && l.values[0].is_int() && l.values[0].as_int() != 0;
-      return lhs + (want_null ? " IS NULL" : " IS NOT NULL");
-    }
+    if (op == "isnull") return lhs + (is_null_test(l) ? " IS NULL" : " IS NOT NULL");
     if (l.value_is_none) {
       if (op == "exact" || op == "iexact") return lhs + " IS NULL";
       throw QueryError("Cannot use None as a query value");
@@ -288,44 +359,68 @@ class Compiler {
     return lhs + " LIKE " + param(pattern) + " ESCAPE '\\'";
   }
 
-  std::string where_clause() {
-    std::vector<std::string> parts;
-    int scope = 0;
-    for (const auto& call : q_.calls_) {
-      ++scope;
-      if (!call.negated) {
-        std::vector<std::string> conds;
-        for (const auto& l : call.lookups) conds.push_back(condition(resolve(l.path, scope, false), l));
-        for (auto& c : conds) parts.push_back(c);
-        continue;
-      }
-      // exclude(): multi-valued paths go into a subquery (split_exclude).
-      std::vector<std::string> conds;
-      for (const auto& l : call.lookups) {
-        // Resolve without committing joins to learn whether the path is multi-valued.
+  /// One filter()/exclude() call (Django's Query.add_q of one Q): its
+  /// conditions, with the joins promoted or demoted as JoinPromoter does.
+  std::vector<std::string> add_call(const QuerySet::Call& call, int scope) {
+    std::vector<std::string> existing_inner;
+    for (const auto& j : joins_)
+      if (!j.louter) existing_inner.push_back(j.alias);
+    std::map<std::string, std::size_t> votes;
+    std::vector<std::string> order;  // voted aliases, first vote first
+    std::vector<std::string> conds;
+    for (const auto& l : call.lookups) {
+      if (call.negated) {
+        // exclude(): a multi-valued path becomes a subquery (split_exclude),
+        // which needs no join of this query.
         Compiler probe(q_);
-        Target pt = probe.resolve(l.path, 0, false);
-        if (pt.multivalued) {
+        if (probe.resolve(l.path, 0).multivalued) {
           QuerySet inner(registry_, *q_.model_);
-          inner = inner.filter({l});
-          SqlQuery sub = inner.pk_sql();
+          SqlQuery sub = inner.filter({l}).pk_sql();
           for (auto& p : sub.params) params_.push_back(std::move(p));
           conds.push_back(col(base_alias_, q_.model_->pk()->column()) + " IN (" + sub.sql + ")");
           continue;
         }
-        Target t = resolve(l.path, scope, true);
-        std::string c = condition(t, l);
-        if (t.nullable && l.lookup != "isnull" && !l.value_is_none)
-          c += " AND " + col(t.alias, t.column) + " IS NOT NULL";
-        conds.push_back(c);
       }
-      std::string joined;
-      for (std::size_t i = 0; i < conds.size(); ++i) joined += (i ? " AND " : "") + conds[i];
-      parts.push_back("NOT (" + joined + ")");
+      Target t = resolve(l.path, scope);
+      std::string c = condition(t, l);
+      const bool null_test = is_null_test(l);
+      // Django's build_filter: NOT (x = 1) must keep the rows where x is
+      // NULL, so a nullable column (or one reached through a LEFT OUTER
+      // join) gets `AND x IS NOT NULL` inside the NOT.
+      if (call.negated && !null_test && l.lookup != "isnull") {
+        const Join* last = t.joins.empty() ? nullptr : find(t.joins.back());
+        if ((t.field && t.field->null && t.field->column() == t.column) || (last && last->louter))
+          c += " AND " + col(t.alias, t.column) + " IS NOT NULL";
+      }
+      conds.push_back(c);
+      const bool require_outer = call.negated ? !null_test : null_test;
+      if (require_outer) continue;
+      for (const auto& a : t.joins)
+        if (votes[a]++ == 0) order.push_back(a);
     }
+    std::vector<std::string> to_promote, to_demote;
+    for (const auto& a : order) {
+      if (call.negated && votes[a] < call.lookups.size()) to_promote.push_back(a);
+      else to_demote.push_back(a);
+    }
+    promote(to_promote);
+    demote(to_demote);
+    demote(existing_inner);
+    if (!call.negated) return conds;
+    std::string joined;
+    for (std::size_t i = 0; i < conds.size(); ++i) joined += (i ? " AND " : "") + conds[i];
+    return {"NOT (" + joined + ")"};
+  }
+
+  /// The WHERE clause, parenthesised when it has several parts as Django's WhereNode.
+  std::string where_clause() {
+    std::vector<std::string> parts;
+    int scope = 0;
+    for (const auto& call : q_.calls_)
+      for (auto& c : add_call(call, ++scope)) parts.push_back(std::move(c));
     std::string out;
     for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? " AND " : "") + parts[i];
-    return out;
+    return parts.size() > 1 ? "(" + out + ")" : out;
   }
 
   std::string order_clause() {
@@ -349,7 +444,7 @@ class Compiler {
           if (sep == std::string::npos) break;
           start = sep + 2;
         }
-        Target t = resolve(path, -1, true);
+        Target t = resolve(path, -1);
         item = col(t.alias, t.column) + (desc ? " DESC" : " ASC");
       }
       out += (first ? "" : ", ") + item;
@@ -361,9 +456,7 @@ class Compiler {
   const QuerySet& q_;
   const models::ModelRegistry& registry_;
   std::string base_alias_;
-  std::vector<std::string> aliases_;
-  std::vector<std::string> joins_;
-  std::map<std::string, std::string> join_aliases_;
+  std::vector<Join> joins_;
   std::vector<SqlValue> params_;
 };
 

@@ -1,5 +1,10 @@
 #include "runserver/views.hpp"
 
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <string_view>
+
 #include "dtl/errors.hpp"
 #include "runserver/field_values.hpp"
 #include "runserver/paginator.hpp"
@@ -60,7 +65,13 @@ std::vector<db::Lookup> build_lookups(RequestEnv& env, const ModelDef& model, co
                                       const std::map<std::string, std::shared_ptr<const dtl::Template>>& templates) {
   const auto& reg = env.site().models;
   std::vector<db::Lookup> out;
-  for (const auto& spec : specs) {
+  // Django's Q(**kwargs) takes the lookups sorted by key: that order decides
+  // the order of the joins and conditions in the SQL.
+  std::vector<const LookupSpec*> sorted;
+  for (const auto& spec : specs) sorted.push_back(&spec);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const LookupSpec* a, const LookupSpec* b) { return a->key < b->key; });
+  for (const LookupSpec* sp : sorted) {
+    const LookupSpec& spec = *sp;
     db::Lookup l;
     std::string err = resolve_lookup(reg, model, spec.key, l.path, l.lookup);
     if (!err.empty()) throw db::QueryError(err);
@@ -123,7 +134,40 @@ std::string replace_query_param(const HttpRequest& req, const std::string& key, 
 
 std::string model_name_lower(const ModelDef& m) { return m.name_lower(); }
 
-HttpResponse list_view(RequestEnv& env, const ViewConfig& v) {
+/// An integer parsed as Python's int(str): surrounding whitespace, a sign,
+/// digits with single underscores between them. `text` is str(int(s)); a value
+/// beyond int64 is clamped (every page number that large is out of range).
+struct PythonInt {
+  std::int64_t value;
+  std::string text;
+};
+std::optional<PythonInt> python_int(std::string_view s) {
+  auto space = [](unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); };
+  while (!s.empty() && space(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && space(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  bool negative = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  if (s.empty() || s.front() == '_' || s.back() == '_') return std::nullopt;
+  std::string digits;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '_') {
+      if (s[i + 1] == '_') return std::nullopt;
+      continue;
+    }
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+    if (!digits.empty() || s[i] != '0') digits += s[i];
+  }
+  if (digits.empty()) return PythonInt{0, "0"};
+  std::int64_t value = 0;
+  constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
+  for (char c : digits) value = value > (max - (c - '0')) / 10 ? max : value * 10 + (c - '0');
+  return PythonInt{negative ? -value : value, (negative ? "-" : "") + digits};
+}
+
+HttpResponse list_view(RequestEnv& env, const ViewConfig& v, const ResolverMatch& match) {
   const ModelDef& model = view_model(env, v);
   db::QuerySet qs = view_queryset(env, v);
   const HttpRequest& req = env.request();
@@ -133,23 +177,28 @@ HttpResponse list_view(RequestEnv& env, const ViewConfig& v) {
   dtl::Value page;
   if (v.paginate_by > 0) {
     paginator = std::make_shared<Paginator>(env, qs, v.paginate_by, v.paginate_orphans, v.allow_empty);
-    std::string page_text = req.GET.get("page").value_or("1");
+    // MultipleObjectMixin.paginate_queryset: kwargs['page'] or GET['page'] or 1
+    // (an empty value falls through), then int(page) or 'last'.
+    std::string page_text;
+    if (const URLValue* kw = kwargs_get(match.kwargs, "page"); kw && url_value(*kw).truthy())
+      page_text = url_value(*kw).str();
+    if (page_text.empty()) page_text = req.GET.get("page").value_or("");
+    if (page_text.empty()) page_text = "1";
     std::int64_t number = 0;
+    std::string shown;  // str(int(page)) for the 404 message
     if (page_text == "last") {
       number = paginator->num_pages();
+      shown = std::to_string(number);
+    } else if (auto parsed = python_int(page_text)) {
+      number = parsed->value;
+      shown = parsed->text;
     } else {
-      try {
-        std::size_t used = 0;
-        number = std::stoll(page_text, &used);
-        if (used != page_text.size()) throw std::invalid_argument("trailing");
-      } catch (const std::exception&) {
-        throw Http404("Page is not “last”, nor can it be converted to an int.");
-      }
+      throw Http404("Page is not “last”, nor can it be converted to an int.");
     }
     try {
       page = paginator->page(number, paginator);
     } catch (const InvalidPage& e) {
-      throw Http404("Invalid page (" + std::to_string(number) + "): " + e.what());
+      throw Http404("Invalid page (" + shown + "): " + e.what());
     }
     object_list = page.as_object().resolve("object_list").value();
   } else {
@@ -362,7 +411,7 @@ HttpResponse run_view(RequestEnv& env, const ViewConfig& v, const ResolverMatch&
   switch (v.kind) {
     case ViewKind::TemplateView: return template_view(env, v, match);
     case ViewKind::RedirectView: return redirect_view(env, v, match);
-    case ViewKind::ListView: return list_view(env, v);
+    case ViewKind::ListView: return list_view(env, v, match);
     case ViewKind::DetailView: return detail_view(env, v, match);
     default: break;
   }

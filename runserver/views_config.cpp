@@ -446,7 +446,7 @@ std::string resolve_lookup(const models::ModelRegistry& registry, const models::
       if (f) {
         path.push_back(part);
         last_field = f;
-        current = f->is_relation() && part != f->attname() ? registry.related_model(*f) : nullptr;
+        current = f->is_relation() && (f->many_to_many() || part != f->attname()) ? registry.related_model(*f) : nullptr;
         continue;
       }
       bool reverse = false;

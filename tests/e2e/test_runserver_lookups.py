@@ -64,7 +64,12 @@ CASES = [
     ("fk_id", {"filter": {"author_id": 2}}),
     ("fk_pk", {"filter": {"author__pk__in": [1]}}),
     ("reverse_fk", {"filter": {"comments__body__icontains": "nice"}}),  # one row per matching comment, as Django
-    ("reverse_fk_isnull", {"filter": {"comments__isnull": True}}),
+    ("reverse_fk_isnull", {"filter": {"comments__isnull": True}}),  # LEFT OUTER JOIN, as Django
+    ("reverse_fk_isnull_false", {"filter": {"comments__isnull": False}}),
+    ("reverse_fk_isnull_and_fk", {"filter": {"comments__isnull": True, "author__username": "ann"}}),
+    ("fk_field_isnull", {"filter": {"author__username__isnull": True}}),
+    ("fk_field_none", {"filter": {"author__username": None}}),
+    ("exclude_fk_field_isnull_and", {"exclude": {"author__username__isnull": True, "title__icontains": "post"}}),
     ("two_hops", {"filter": {"comments__post__author__username": "ann"}}),
     ("exclude", {"exclude": {"title__icontains": "hello"}}),
     ("exclude_null_fk", {"exclude": {"author__username": "ann"}}),
@@ -78,15 +83,21 @@ CASES = [
     ("order_fk", {"order_by": ["author__username", "-published_date"]}),
     ("order_fk_desc", {"filter": {"author__isnull": False}, "order_by": ["-author__username", "id"]}),
     ("order_pk", {"order_by": ["-pk"]}),
+    ("order_reverse_fk", {"order_by": ["comments__body", "id"]}),
 ]
 
-# Traversal of a many-to-many relation (`tags__name`): a project of its own,
-# as mvt refuses to load views.yaml with them today.
+# Traversal of a many-to-many relation (`tags__name`), in a project of its own.
 M2M_CASES = [
     ("m2m", {"filter": {"tags__name": "c++"}}),
     ("m2m_in", {"filter": {"tags__name__in": ["c++", "rust"]}}),
     ("m2m_reverse", {"filter": {"tags__posts__title__startswith": "hello"}}),
     ("m2m_exclude", {"exclude": {"tags__name": "rust"}}),
+    ("m2m_isnull", {"filter": {"tags__isnull": True}}),
+    ("m2m_isnull_false", {"filter": {"tags__isnull": False}}),
+    ("m2m_exclude_isnull", {"exclude": {"tags__isnull": True}}),
+    ("m2m_pk", {"filter": {"tags": 1}}),
+    ("m2m_id_and_name", {"filter": {"tags__id__in": [1, 2], "tags__name": "rust"}}),
+    ("m2m_order", {"filter": {"tags__isnull": False}, "order_by": ["tags__name", "-id"]}),
 ]
 
 # Django's side: an installed app `blog` (so reverse relations exist) whose
@@ -208,15 +219,7 @@ def served_m2m(tmp_path_factory):
     server.stop()
 
 
-# Known differences from Django, each a failing test until fixed.
-XFAIL = {
-    "reverse_fk_isnull": "filter(comments__isnull=True) joins the reverse relation with INNER JOIN, so posts without "
-                         "comments are never found; Django promotes the join to LEFT OUTER (db/query.cpp resolve())",
-}
-
-
-@pytest.mark.parametrize("name", [pytest.param(c[0], marks=pytest.mark.xfail(reason=XFAIL[c[0]], strict=True))
-                                  if c[0] in XFAIL else c[0] for c in CASES])
+@pytest.mark.parametrize("name", [c[0] for c in CASES])
 def test_lookup_rows_as_django(served, name):
     expected, s = served
     status, _, body = s.get(f"/{name}/")
@@ -224,9 +227,6 @@ def test_lookup_rows_as_django(served, name):
     assert body == expected[name]
 
 
-@pytest.mark.xfail(reason="`__` traversal of a ManyToManyField in queryset lookups: views.yaml fails to load with "
-                          "'Unsupported lookup 'name' for ManyToManyField' (runserver/views_config.cpp, db/query.cpp)",
-                   strict=True)
 @pytest.mark.parametrize("name", [c[0] for c in M2M_CASES])
 def test_many_to_many_traversal_as_django(served_m2m, name):
     expected, s = served_m2m
