@@ -9,6 +9,7 @@
 #include "dtl/decimal.hpp"
 #include "dtl/text.hpp"
 #include "dtl/timezone.hpp"
+#include "runserver/py_types.hpp"
 
 namespace mvt::runserver {
 
@@ -305,11 +306,11 @@ dtl::Value from_db_value(const FieldDef& f, const db::SqlValue& v, const ValueSe
       dtl::Time t;
       return parse_time_text(v.to_text(), t) ? dtl::Value::time(t) : dtl::Value::string(v.to_text());
     }
-    case FieldType::DurationField:
-      return dtl::Value::string(format_duration(v.is_int() ? v.as_int() : std::stoll(v.to_text())));
-    case FieldType::UUIDField: {
+    case FieldType::DurationField:  // a datetime.timedelta
+      return timedelta_value(v.is_int() ? v.as_int() : std::stoll(v.to_text()));
+    case FieldType::UUIDField: {  // a uuid.UUID
       std::string h = v.to_text();
-      if (h.size() == 32) h = h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+      if (auto u = uuid_value(h)) return *u;
       return dtl::Value::string(h);
     }
     case FieldType::JSONField:
@@ -408,8 +409,10 @@ db::SqlValue to_db_value(const FieldDef& f, const dtl::Value& v, const ValueSett
     }
     case FieldType::DurationField:
       if (v.is_int()) return v.as_int();
+      if (const Timedelta* t = as_timedelta(v)) return t->microseconds();
       throw FieldValueError(quoted(text) + " value has an invalid format. It must be in [DD] [[HH:]MM:]ss[.uuuuuu] format.");
     case FieldType::UUIDField: {
+      if (const Uuid* u = as_uuid(v)) return u->hex();
       std::string hex;
       for (char c : text)
         if (c != '-' && c != '{' && c != '}') hex += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -455,6 +458,11 @@ std::string to_json_text(const dtl::Value& v) {
     case dtl::Value::Type::Date: return nlohmann::json(format_date(v.as_date())).dump();
     case dtl::Value::Type::Time: return nlohmann::json(format_time(v.as_time())).dump();
     case dtl::Value::Type::String: return nlohmann::json(v.as_string()).dump();
+    case dtl::Value::Type::Object:
+      // DRF's DurationField writes duration_string; a UUID is its str().
+      if (const Timedelta* t = as_timedelta(v)) return nlohmann::json(duration_string(t->microseconds())).dump();
+      if (const Uuid* u = as_uuid(v)) return nlohmann::json(u->str()).dump();
+      break;
     case dtl::Value::Type::List: {
       std::string out = "[";
       bool first = true;
@@ -473,12 +481,11 @@ std::string to_json_text(const dtl::Value& v) {
       }
       return out + "}";
     }
-    default: {
-      std::string out;
-      dumps(v, out);
-      return out;
-    }
+    default: break;
   }
+  std::string out;
+  dumps(v, out);
+  return out;
 }
 
 }  // namespace mvt::runserver
