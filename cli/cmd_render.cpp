@@ -12,6 +12,7 @@
 #include "dtl/engine.hpp"
 #include "dtl/errors.hpp"
 #include "dtl/timezone.hpp"
+#include "runserver/static_tags.hpp"
 
 namespace mvt::cli {
 
@@ -155,18 +156,18 @@ class RenderCommand : public Command {
     dtl::EngineOptions opts;
     opts.time_zone = "America/Chicago";  // Django's global default TIME_ZONE
     for (const auto& d : dirs_) opts.dirs.emplace_back(d);
+    std::unique_ptr<runserver::StaticFilesStorage> storage;
     if (ctx.has_project()) {
+      // The project's loaders, options and `static` library, as runserver's.
       Project& project = ctx.project();
-      const auto& s = project.settings;
-      for (const auto& d : s.templates.dirs) opts.dirs.push_back(d);
-      if (s.templates.app_dirs)
-        for (const auto& app : project.apps)
-          if (!app.builtin && !app.path.empty()) opts.app_dirs.push_back(app.path / "templates");
-      opts.autoescape = s.templates.autoescape;
-      opts.string_if_invalid = s.templates.string_if_invalid;
-      opts.use_tz = s.use_tz;
-      opts.time_zone = s.time_zone;
-      opts.use_l10n = s.use_l10n;
+      dtl::EngineOptions p = runserver::project_engine_options(project);
+      p.dirs.insert(p.dirs.begin(), opts.dirs.begin(), opts.dirs.end());
+      opts = std::move(p);
+      try {
+        storage = runserver::make_static_storage(project.settings);
+      } catch (const std::exception& e) {
+        throw CommandError(e.what());
+      }
     }
     if (no_autoescape_) opts.autoescape = false;
     if (string_if_invalid_) opts.string_if_invalid = *string_if_invalid_;
@@ -197,7 +198,8 @@ class RenderCommand : public Command {
 
     std::unique_ptr<dtl::Engine> engine;
     try {
-      engine = std::make_unique<dtl::Engine>(opts);
+      engine = ctx.has_project() ? runserver::make_project_engine(opts, storage.get(), ctx.project().settings)
+                                 : std::make_unique<dtl::Engine>(opts);
     } catch (const std::invalid_argument& e) {
       throw CommandError(e.what());
     }

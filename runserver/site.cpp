@@ -2,6 +2,7 @@
 
 #include "core/models_load.hpp"
 #include "dtl/errors.hpp"
+#include "runserver/static_tags.hpp"
 #include "runserver/urlconf.hpp"
 #include "runserver/urlconf_checks.hpp"
 
@@ -48,30 +49,6 @@ void compile_view_templates(Site& site, Diagnostics& diags) {
 
 }  // namespace
 
-std::shared_ptr<dtl::Library> make_static_library(const StaticFilesStorage* storage, const Settings& settings) {
-  auto lib = std::make_shared<dtl::Library>();
-  lib->simple_tag("static", [storage, static_url = settings.static_url](
-                                dtl::Context&, const std::vector<dtl::Value>& args,
-                                const std::vector<std::pair<std::string, dtl::Value>>&) -> dtl::Value {
-    if (args.empty()) throw dtl::TemplateSyntaxError("'static' takes at least one argument (path to file)");
-    std::string path = args[0].str();
-    try {
-      return dtl::Value::string(storage ? storage->url(path) : plain_static_url(static_url, path));
-    } catch (const std::exception& e) {
-      throw dtl::RenderError("ValueError", e.what());
-    }
-  });
-  lib->simple_tag("get_static_prefix", [url = settings.static_url](dtl::Context&, const std::vector<dtl::Value>&,
-                                                                    const std::vector<std::pair<std::string, dtl::Value>>&) {
-    return dtl::Value::string(url);
-  });
-  lib->simple_tag("get_media_prefix", [url = settings.media_url](dtl::Context&, const std::vector<dtl::Value>&,
-                                                                  const std::vector<std::pair<std::string, dtl::Value>>&) {
-    return dtl::Value::string(url);
-  });
-  return lib;
-}
-
 std::shared_ptr<const Site> load_site(const fs::path& settings_file, Diagnostics& warnings) {
   auto site = std::make_shared<Site>();
   site->project = load_project(settings_file, warnings);
@@ -95,20 +72,12 @@ std::shared_ptr<const Site> load_site(const fs::path& settings_file, Diagnostics
   site->finders = std::make_unique<StaticFinders>(s, site->project.apps);
   site->media = std::make_unique<StaticFinders>(std::vector<StaticLocation>{{s.media_root, ""}});
 
-  dtl::EngineOptions eo;
-  eo.dirs = s.templates.dirs;
-  if (s.templates.app_dirs)
-    for (const auto& app : site->project.apps)
-      if (!app.builtin && fs::is_directory(app.path / "templates")) eo.app_dirs.push_back(app.path / "templates");
-  eo.autoescape = s.templates.autoescape;
-  eo.string_if_invalid = s.templates.string_if_invalid;
-  eo.use_tz = s.use_tz;
-  eo.time_zone = s.time_zone;
-  eo.use_l10n = s.use_l10n;
-  site->engine = std::make_unique<dtl::Engine>(eo);
-  auto static_lib = make_static_library(site->storage.get(), s);
-  site->engine->add_library("static", static_lib);
-  site->engine->add_builtin(static_lib);
+  try {
+    site->engine = make_project_engine(project_engine_options(site->project), site->storage.get(), s);
+  } catch (const std::invalid_argument& e) {
+    diags.error(yaml::display_path(s.file), 0, 0, e.what());
+    throw DiagnosticError(std::move(diags));
+  }
 
   if (models_ok) {
     for (const auto* m : site->models.models()) {

@@ -56,8 +56,4 @@ struct Site {
 /// views, URLs, model and view templates); warnings go to `warnings`.
 std::shared_ptr<const Site> load_site(const std::filesystem::path& settings_file, Diagnostics& warnings);
 
-/// The `static` library ({% load static %}: static, get_static_prefix,
-/// get_media_prefix), resolving through `storage` as Django's StaticNode.
-std::shared_ptr<dtl::Library> make_static_library(const StaticFilesStorage* storage, const Settings& settings);
-
 }  // namespace mvt::runserver

@@ -15,7 +15,7 @@
 #include "dtl/errors.hpp"
 #include "dtl/library.hpp"
 #include "dtl/parser.hpp"
-#include "runserver/site.hpp"
+#include "runserver/static_tags.hpp"
 
 namespace mvt::runserver {
 
