@@ -6,6 +6,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <memory>
+#include <thread>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -114,7 +118,7 @@ CollectStatic::CollectStatic(const StaticFinders& finders, StaticFilesStorage& s
   chmod_needed_ = (0644 & ~mask) != 0644;
 }
 
-CollectStatic::~CollectStatic() { close_dirs(); }
+CollectStatic::~CollectStatic() = default;
 
 void CollectStatic::log(int level, const std::string& message) const {
   if (logs(level)) hooks_.log(level, message);
@@ -152,143 +156,282 @@ void CollectStatic::clear_dir(const std::string& rel) {
   for (const auto& sub : dirs) clear_dir(py::path_join(rel, sub));
 }
 
-void CollectStatic::close_dirs() {
-  if (dirs_.src >= 0) ::close(dirs_.src);
-  if (dirs_.dst >= 0) ::close(dirs_.dst);
-  dirs_ = OpenDirs{};
-}
+namespace {
 
-void CollectStatic::enter(std::size_t location, const std::string& rel_dir) {
-  if (dirs_.src >= 0 && dirs_.location == location && dirs_.rel == rel_dir) return;
-  close_dirs();
-  dirs_.location = location;
-  dirs_.rel = rel_dir;
-  std::string src = finders_.locations().at(location).root.string();
-  if (!rel_dir.empty()) src += "/" + rel_dir;
-  dirs_.src = ::open(src.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dirs_.src < 0) throw CollectError(os_error(errno, src));
-  std::string dst = storage_.location();
-  if (!rel_dir.empty()) dst += "/" + rel_dir;
-  dirs_.dst = ::open(dst.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dirs_.dst >= 0) return;
-  if (errno != ENOENT) throw CollectError(os_error(errno, dst));
-  if (options_.dry_run) return;  // nothing exists there, and nothing may be created
-  make_dirs(dst);
-  dirs_.dst = ::open(dst.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dirs_.dst < 0) throw CollectError(os_error(errno, dst));
-  dirs_.dst_fresh = true;
-}
+/// What happened to one collected file, recorded by a worker and replayed
+/// in order by CollectStatic::collect (Django's delete_file then copy_file
+/// or link_file).
+struct FileOutcome {
+  bool existed = false;     // storage.exists(): delete_file had something to decide
+  bool unmodified = false;  // skipped as not modified
+  bool acted = false;       // reached the copy/link step (its log line is due)
+  std::exception_ptr error;  // raised at the last step recorded above
+};
 
-bool CollectStatic::delete_file(const std::string& path, const std::string& name, const std::string& source_path) {
-  if (dirs_.dst < 0 || dirs_.dst_fresh) return true;  // storage.exists() is false
-  struct stat target;
-  if (::fstatat(dirs_.dst, name.c_str(), &target, AT_SYMLINK_NOFOLLOW) != 0) return true;
-  const bool is_link = S_ISLNK(target.st_mode);
-  if (is_link && ::fstatat(dirs_.dst, name.c_str(), &target, 0) != 0) return true;  // a dangling link
-  struct stat source;
-  if (::fstatat(dirs_.src, name.c_str(), &source, 0) == 0) {
-    bool can_skip_unmodified_files = !(options_.link ^ is_link);
-    bool file_is_unmodified = django_seconds(target.st_mtim) >= django_seconds(source.st_mtim);
-    if (file_is_unmodified && can_skip_unmodified_files) {
-      result_.unmodified.push_back(path);
-      if (logs(2)) log(2, "Skipping '" + path + "' (not modified)");
-      return false;
+/// One source folder's files (consecutive in the finders' list).
+struct FileGroup {
+  std::size_t location = 0;
+  std::string rel_dir;                // relative to the location and to STATIC_ROOT
+  std::vector<std::size_t> files;     // indexes into the listed files (first of their path only)
+};
+
+/// What the workers share, read-only.
+struct CopyContext {
+  const std::vector<StaticSource>& listed;
+  const std::vector<std::string>& roots;  // location roots, as strings
+  const std::string& static_root;
+  const CollectOptions& options;
+  bool chmod_needed;
+};
+
+/// Works through groups with its own open folders (one per thread).
+class CopyWorker {
+ public:
+  explicit CopyWorker(const CopyContext& ctx) : ctx_(ctx) {}
+  ~CopyWorker() { close_dirs(); }
+  CopyWorker(const CopyWorker&) = delete;
+  CopyWorker& operator=(const CopyWorker&) = delete;
+
+  /// Handles a group's files in order, recording each outcome in `out`
+  /// (indexed like the listed files); stops at the first error (false).
+  bool run(const FileGroup& g, std::vector<FileOutcome>& out) {
+    for (std::size_t k = 0; k < g.files.size(); ++k) {
+      std::size_t i = g.files[k];
+      FileOutcome& o = out[i];
+      try {
+        if (k == 0) enter(g.location, g.rel_dir);
+        const std::string& path = ctx_.listed[i].path;
+        const char* name = path.c_str() + (g.rel_dir.empty() ? 0 : g.rel_dir.size() + 1);
+        if (!delete_file(path, name, o)) continue;
+        o.acted = true;
+        if (ctx_.options.dry_run) continue;
+        if (ctx_.options.link) link_file(g.location, path, name);
+        else copy_file(g.location, path, name);
+      } catch (...) {
+        o.error = std::current_exception();
+        return false;
+      }
     }
+    return true;
   }
-  if (options_.dry_run) {
-    if (logs(2)) log(2, "Pretending to delete '" + path + "'");
-  } else {
-    if (logs(2)) log(2, "Deleting '" + path + "'");
-    int flags = S_ISDIR(target.st_mode) && !is_link ? AT_REMOVEDIR : 0;
-    if (::unlinkat(dirs_.dst, name.c_str(), flags) != 0 && errno != ENOENT)
-      throw CollectError(os_error(errno, storage_.location() + "/" + path));
-  }
-  (void)source_path;
-  return true;
-}
 
-void CollectStatic::copy_file(const std::string& path, const std::string& name, const std::string& source_path) {
-  if (!delete_file(path, name, source_path)) return;
-  if (options_.dry_run) {
-    if (logs(1)) log(1, "Pretending to copy '" + source_path + "'");
-    result_.modified.push_back(path);
-    return;
+ private:
+  void close_dirs() {
+    if (src_ >= 0) ::close(src_);
+    if (dst_ >= 0) ::close(dst_);
+    src_ = dst_ = -1;
+    dst_fresh_ = false;
   }
-  const int create = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
-  int out = ::openat(dirs_.dst, name.c_str(), create, 0644);
-  if (out < 0 && errno == EEXIST) {  // a dangling symlink: storage.exists() said no
-    ::unlinkat(dirs_.dst, name.c_str(), 0);
-    out = ::openat(dirs_.dst, name.c_str(), create, 0644);
+
+  void enter(std::size_t location, const std::string& rel_dir) {
+    close_dirs();
+    std::string src = ctx_.roots[location];
+    if (!rel_dir.empty()) src += "/" + rel_dir;
+    src_ = ::open(src.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (src_ < 0) throw CollectError(os_error(errno, src));
+    std::string dst = ctx_.static_root;
+    if (!rel_dir.empty()) dst += "/" + rel_dir;
+    dst_ = ::open(dst.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dst_ >= 0) return;
+    if (errno != ENOENT) throw CollectError(os_error(errno, dst));
+    if (ctx_.options.dry_run) return;  // nothing exists there, and nothing may be created
+    make_dirs(dst);
+    dst_ = ::open(dst.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dst_ < 0) throw CollectError(os_error(errno, dst));
+    // Missing a moment ago: whatever is in it now was copied by this run,
+    // under other (unique) destination paths.
+    dst_fresh_ = true;
   }
-  const std::string full = storage_.location() + "/" + path;
-  if (out < 0) throw CollectError(os_error(errno, full));
-  if (logs(2)) log(2, "Copying '" + source_path + "'");
-  int in = ::openat(dirs_.src, name.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) {
-    int err = errno;
-    ::close(out);
-    ::unlinkat(dirs_.dst, name.c_str(), 0);
-    throw CollectError(os_error(err, source_path));
+
+  /// Django's Command.delete_file: false when the copy is kept as unmodified.
+  bool delete_file(const std::string& path, const char* name, FileOutcome& o) {
+    if (dst_ < 0 || dst_fresh_) return true;  // storage.exists() is false
+    struct stat target;
+    if (::fstatat(dst_, name, &target, AT_SYMLINK_NOFOLLOW) != 0) return true;
+    const bool is_link = S_ISLNK(target.st_mode);
+    if (is_link && ::fstatat(dst_, name, &target, 0) != 0) return true;  // a dangling link
+    o.existed = true;
+    struct stat source;
+    if (::fstatat(src_, name, &source, 0) == 0) {
+      bool can_skip_unmodified_files = !(ctx_.options.link ^ is_link);
+      bool file_is_unmodified = django_seconds(target.st_mtim) >= django_seconds(source.st_mtim);
+      if (file_is_unmodified && can_skip_unmodified_files) {
+        o.unmodified = true;
+        return false;
+      }
+    }
+    if (!ctx_.options.dry_run) {
+      int flags = S_ISDIR(target.st_mode) && !is_link ? AT_REMOVEDIR : 0;
+      if (::unlinkat(dst_, name, flags) != 0 && errno != ENOENT)
+        throw CollectError(os_error(errno, ctx_.static_root + "/" + path));
+    }
+    return true;
   }
-  struct stat st;
-  try {
-    if (::fstat(in, &st) != 0) throw CollectError(os_error(errno, source_path));
-    copy_fd(in, out, st.st_size, source_path, full);
-  } catch (...) {
+
+  void copy_file(std::size_t location, const std::string& path, const char* name) {
+    const int create = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+    int out = ::openat(dst_, name, create, 0644);
+    if (out < 0 && errno == EEXIST) {  // a dangling symlink: storage.exists() said no
+      ::unlinkat(dst_, name, 0);
+      out = ::openat(dst_, name, create, 0644);
+    }
+    if (out < 0) throw CollectError(os_error(errno, ctx_.static_root + "/" + path));
+    int in = ::openat(src_, name, O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+      int err = errno;
+      ::close(out);
+      ::unlinkat(dst_, name, 0);
+      throw CollectError(os_error(err, ctx_.roots[location] + "/" + path));
+    }
+    struct stat st;
+    try {
+      if (::fstat(in, &st) != 0) throw CollectError(os_error(errno, ctx_.roots[location] + "/" + path));
+      copy_fd(in, out, st.st_size, ctx_.roots[location] + "/" + path, ctx_.static_root + "/" + path);
+    } catch (...) {
+      ::close(in);
+      ::close(out);
+      throw;
+    }
     ::close(in);
-    ::close(out);
-    throw;
+    if (ctx_.chmod_needed) ::fchmod(out, 0644);
+    if (::close(out) != 0) throw CollectError(os_error(errno, ctx_.static_root + "/" + path));
   }
-  ::close(in);
-  if (chmod_needed_) ::fchmod(out, 0644);
-  if (::close(out) != 0) throw CollectError(os_error(errno, full));
-  result_.modified.push_back(path);
-}
 
-void CollectStatic::link_file(const std::string& path, const std::string& name, const std::string& source_path) {
-  if (!delete_file(path, name, source_path)) return;
-  if (options_.dry_run) {
-    if (logs(1)) log(1, "Pretending to link '" + source_path + "'");
-  } else {
-    if (logs(2)) log(2, "Linking '" + source_path + "'");
+  void link_file(std::size_t location, const std::string& path, const char* name) {
+    const std::string source = ctx_.roots[location] + "/" + path;
     struct stat lst;
-    if (::fstatat(dirs_.dst, name.c_str(), &lst, AT_SYMLINK_NOFOLLOW) == 0) ::unlinkat(dirs_.dst, name.c_str(), 0);
-    if (::symlinkat(source_path.c_str(), dirs_.dst, name.c_str()) != 0)
-      throw CollectError(os_error(errno, source_path, storage_.location() + "/" + path));
+    if (::fstatat(dst_, name, &lst, AT_SYMLINK_NOFOLLOW) == 0) ::unlinkat(dst_, name, 0);
+    if (::symlinkat(source.c_str(), dst_, name) != 0)
+      throw CollectError(os_error(errno, source, ctx_.static_root + "/" + path));
   }
-  result_.modified.push_back(path);
-}
+
+  const CopyContext& ctx_;
+  int src_ = -1, dst_ = -1;  // dst_ is -1 when the folder does not exist (dry run)
+  bool dst_fresh_ = false;
+};
+
+/// Joins the helper threads however the calling thread leaves (an error
+/// being replayed stops the others first).
+struct ThreadsGuard {
+  std::atomic<bool>& stop;
+  std::vector<std::thread> threads;
+  ~ThreadsGuard() {
+    stop.store(true, std::memory_order_relaxed);
+    for (auto& t : threads) t.join();
+  }
+};
+
+}  // namespace
 
 CollectResult CollectStatic::collect() {
   result_ = {};
-  storage_.location();  // throws Django's ImproperlyConfigured message when STATIC_ROOT is unset
+  const std::string& static_root = storage_.location();  // Django's ImproperlyConfigured message when unset
   if (options_.clear) clear_dir("");
 
   const std::vector<StaticSource> listed = finders_.list(effective_ignore_patterns(options_));
-  std::unordered_set<std::string_view> found;  // destination paths already handled
-  found.reserve(listed.size());
+  std::vector<std::string> roots;
+  for (const auto& loc : finders_.locations()) roots.push_back(loc.root.string());
+
+  // Django's order: the first file of each destination path is collected,
+  // later ones are only reported. Consecutive files of one folder form a group.
+  std::vector<char> duplicate(listed.size(), 0);
+  std::vector<FileGroup> groups;
+  {
+    std::unordered_set<std::string_view> found;
+    found.reserve(listed.size());
+    for (std::size_t i = 0; i < listed.size(); ++i) {
+      const StaticSource& s = listed[i];
+      if (!found.insert(s.path).second) {
+        duplicate[i] = 1;
+        continue;
+      }
+      auto slash = s.path.rfind('/');
+      std::string_view rel_dir = slash == std::string::npos ? std::string_view() : std::string_view(s.path).substr(0, slash);
+      if (groups.empty() || groups.back().location != s.location || groups.back().rel_dir != rel_dir)
+        groups.push_back({s.location, std::string(rel_dir), {}});
+      groups.back().files.push_back(i);
+    }
+  }
+
+  std::vector<FileOutcome> outcomes(listed.size());
+  std::unique_ptr<std::atomic<bool>[]> group_done(new std::atomic<bool>[groups.size()]);
+  for (std::size_t g = 0; g < groups.size(); ++g) group_done[g].store(false, std::memory_order_relaxed);
+  std::atomic<std::size_t> next_group{0};
+  std::atomic<bool> stop{false};
+  const CopyContext ctx{listed, roots, static_root, options_, chmod_needed_};
+
+  // Takes the next group (groups are taken in order); false when none is
+  // left or an error stopped the run.
+  auto work = [&](CopyWorker& worker) {
+    if (stop.load(std::memory_order_relaxed)) return false;
+    std::size_t g = next_group.fetch_add(1, std::memory_order_relaxed);
+    if (g >= groups.size()) return false;
+    if (!worker.run(groups[g], outcomes)) stop.store(true, std::memory_order_relaxed);
+    group_done[g].store(true, std::memory_order_release);
+    return true;
+  };
+
   auto* manifest = dynamic_cast<ManifestStaticFilesStorage*>(&storage_);
   const bool post = options_.post_process && manifest && !options_.dry_run;
   std::vector<PostProcessInput> inputs;
-  std::size_t done = 0;
-  for (const auto& s : listed) {
-    if (!found.insert(s.path).second) {
-      log(1, "Found another file with the destination path '" + s.path +
-                 "'. It will be ignored since only the first encountered file is collected. If this is not "
-                 "what you want, make sure every static file has a unique path.");
-    } else {
-      auto slash = s.path.rfind('/');
-      std::string rel_dir = slash == std::string::npos ? "" : s.path.substr(0, slash);
-      std::string name = slash == std::string::npos ? s.path : s.path.substr(slash + 1);
-      enter(s.location, rel_dir);
-      std::string source = finders_.locations()[s.location].root.string() + "/" + s.path;
-      if (options_.link) link_file(s.path, name, source);
-      else copy_file(s.path, name, source);
-      if (post) inputs.push_back({s.path, std::move(source)});
+  std::size_t replayed = 0;  // listed files replayed so far
+  std::size_t replayed_group = 0;
+  // Replays the finished prefix of the list (in order) into the result and the hooks.
+  auto replay = [&](bool all) {
+    while (replayed < listed.size()) {
+      const std::size_t i = replayed;
+      const StaticSource& s = listed[i];
+      if (duplicate[i]) {
+        log(1, "Found another file with the destination path '" + s.path +
+                   "'. It will be ignored since only the first encountered file is collected. If this is not "
+                   "what you want, make sure every static file has a unique path.");
+      } else {
+        while (replayed_group < groups.size() && groups[replayed_group].files.back() < i) ++replayed_group;
+        if (!all && !group_done[replayed_group].load(std::memory_order_acquire)) return;
+        const FileOutcome& o = outcomes[i];
+        // Django post-processes every found file, unmodified ones included.
+        if (post && !o.error) inputs.push_back({s.path, roots[s.location] + "/" + s.path});
+        if (o.existed && o.unmodified) {
+          result_.unmodified.push_back(s.path);
+          if (logs(2)) log(2, "Skipping '" + s.path + "' (not modified)");
+        } else {
+          if (o.existed && logs(2)) log(2, (options_.dry_run ? "Pretending to delete '" : "Deleting '") + s.path + "'");
+          if (o.acted) {
+            std::string source = roots[s.location] + "/" + s.path;
+            const char* verb = options_.link ? "link '" : "copy '";
+            if (options_.dry_run) log(1, std::string("Pretending to ") + verb + source + "'");
+            else if (logs(2)) log(2, std::string(options_.link ? "Linking '" : "Copying '") + source + "'");
+            if (!o.error) result_.modified.push_back(s.path);
+          }
+          if (o.error) std::rethrow_exception(o.error);
+        }
+      }
+      ++replayed;
+      if (hooks_.progress) hooks_.progress(replayed, listed.size());
     }
-    if (hooks_.progress) hooks_.progress(++done, listed.size());
+  };
+
+  unsigned threads = options_.threads;
+  if (threads == 0) {
+    // Below a few hundred files a thread costs more than it saves.
+    threads = std::min(std::max(1u, std::thread::hardware_concurrency()), kMaxThreads);
+    if (listed.size() < 256) threads = 1;
   }
-  close_dirs();
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(groups.size(), 1)));
+  {
+    ThreadsGuard guard{stop, {}};
+    for (unsigned t = 1; t < threads; ++t)
+      guard.threads.emplace_back([&] {
+        CopyWorker worker(ctx);
+        while (work(worker)) {
+        }
+      });
+    CopyWorker worker(ctx);
+    while (work(worker)) replay(false);
+    for (auto& t : guard.threads) t.join();
+    guard.threads.clear();
+  }
+  replay(true);
 
   if (post) {
     post_process(*manifest, inputs, [&](const PostProcessEvent& e) {

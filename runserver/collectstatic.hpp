@@ -24,6 +24,7 @@ struct CollectOptions {
   bool post_process = true;   // not --no-post-process
   std::vector<std::string> ignore_patterns;   // -i/--ignore, in order
   bool use_default_ignore_patterns = true;    // not --no-default-ignore
+  unsigned threads = 0;  // not a Django option: worker threads for the copies, 0 = automatic
 };
 
 /// What one collection did (Django's collect() return value).
@@ -58,6 +59,10 @@ class CollectStatic {
  public:
   using Hooks = CollectHooks;
 
+  /// Most threads a collection uses (the calling one included); fewer on
+  /// machines with fewer cores and for small trees.
+  static constexpr unsigned kMaxThreads = 4;
+
   CollectStatic(const StaticFinders& finders, StaticFilesStorage& storage, CollectOptions options, Hooks hooks = {});
   ~CollectStatic();
   CollectStatic(const CollectStatic&) = delete;
@@ -69,32 +74,26 @@ class CollectStatic {
   CollectResult collect();
 
  private:
-  // Design note: files are listed folder by folder, so the source and
-  // destination folders of consecutive files are kept open and every file
-  // operation is relative to them (openat/fstatat): no path walks per file,
-  // and in a destination folder this run created nothing needs a stat.
-  struct OpenDirs {
-    std::size_t location = static_cast<std::size_t>(-1);
-    std::string rel;          // folder relative to the location and to STATIC_ROOT
-    int src = -1, dst = -1;   // dst is -1 when the folder does not exist (dry run)
-    bool dst_fresh = false;   // created by this run: none of its files can exist yet
-  };
-
+  // Design note: the listed files are grouped by (location, folder); worker
+  // threads (collectstatic.cpp, at most kMaxThreads, the calling thread
+  // included) take whole groups in order, keep the group's source and
+  // destination folders open and work relative to them (openat/fstatat: no
+  // path walks per file; in a destination folder this run created, nothing
+  // needs a stat). Each file's decisions (exists, unmodified, deleted, copied)
+  // and error are recorded; the calling thread alone replays them in
+  // Django's order into the result, the log and the progress callback, and
+  // throws the first error in that order. So output is the same whatever
+  // the number of threads; only on an error may files listed after the
+  // failing one already have been copied (Django stops at the failing one).
   bool logs(int level) const { return hooks_.log && level <= hooks_.log_level; }
   void log(int level, const std::string& message) const;
   void clear_dir(const std::string& rel);
-  void enter(std::size_t location, const std::string& rel_dir);
-  void close_dirs();
-  bool delete_file(const std::string& path, const std::string& name, const std::string& source_path);
-  void copy_file(const std::string& path, const std::string& name, const std::string& source_path);
-  void link_file(const std::string& path, const std::string& name, const std::string& source_path);
 
   const StaticFinders& finders_;
   StaticFilesStorage& storage_;
   CollectOptions options_;
   Hooks hooks_;
   CollectResult result_;
-  OpenDirs dirs_;
   bool chmod_needed_ = true;
 };
 
