@@ -151,7 +151,7 @@ class RunserverCommand : public Command {
     so.addr = addr;
     so.port = port;
     so.ipv6 = addr.find(':') != std::string::npos;
-    so.threads = nothreading_ ? 1 : 8;
+    so.threading = !nothreading_;
     runserver::DevServer server(
         so, [&app](runserver::HttpRequest& r) { return app.handle(r); },
         [&](const std::string& message, int status) {

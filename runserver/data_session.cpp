@@ -6,20 +6,60 @@ namespace mvt::runserver {
 
 namespace {
 
-thread_local std::unique_ptr<db::Connection> t_conn;
+// Design note: the dev server runs a thread per client connection (as
+// Django's threaded runserver), so a thread's life is one connection's. Its
+// SQLite connection goes back to a process-wide pool when the thread ends
+// and the next thread takes it with its prepared statements warm, instead of
+// opening the file and preparing every statement again per connection.
+std::mutex g_pool_mutex;
+std::vector<std::unique_ptr<db::Connection>> g_pool;  // idle connections
+constexpr std::size_t kMaxIdle = 16;
+
+/// The calling thread's connection; returned to g_pool at thread exit.
+struct ThreadConnection {
+  std::unique_ptr<db::Connection> conn;
+  ~ThreadConnection() {
+    if (!conn) return;
+    std::lock_guard<std::mutex> lock(g_pool_mutex);
+    if (g_pool.size() < kMaxIdle) g_pool.push_back(std::move(conn));
+  }
+};
+
+thread_local ThreadConnection t_conn;
 
 std::recursive_mutex g_write_mutex;
+
+/// An idle pooled connection to `path`, or null (connections to other
+/// files, left from before a settings reload, are closed).
+std::unique_ptr<db::Connection> take_pooled(const std::filesystem::path& path) {
+  std::vector<std::unique_ptr<db::Connection>> stale;
+  std::unique_ptr<db::Connection> found;
+  {
+    std::lock_guard<std::mutex> lock(g_pool_mutex);
+    while (!g_pool.empty() && !found) {
+      std::unique_ptr<db::Connection> c = std::move(g_pool.back());
+      g_pool.pop_back();
+      if (c->path() == path) found = std::move(c);
+      else stale.push_back(std::move(c));
+    }
+  }
+  return found;  // `stale` closes outside the lock
+}
 
 }  // namespace
 
 db::Connection& thread_connection(const std::filesystem::path& path) {
-  if (!t_conn || t_conn->path() != path) {
-    t_conn.reset();  // close the old file first
-    t_conn = std::make_unique<db::Connection>(path, 5000);
-    t_conn->execute_script("PRAGMA journal_mode = WAL");
-    t_conn->execute_script("PRAGMA synchronous = NORMAL");
+  std::unique_ptr<db::Connection>& conn = t_conn.conn;
+  if (!conn || conn->path() != path) {
+    conn.reset();  // close the old file first
+    conn = take_pooled(path);
+    if (!conn) {
+      conn = std::make_unique<db::Connection>(path, 5000);
+      conn->execute_script("PRAGMA journal_mode = WAL");
+      conn->execute_script("PRAGMA synchronous = NORMAL");
+    }
   }
-  return *t_conn;
+  return *conn;
 }
 
 std::vector<db::SqlRow> DataSession::fetch(const db::SqlQuery& q) const {

@@ -32,9 +32,10 @@ struct ValueSettings {
 /// `PRAGMA foreign_keys = ON`, WAL journal (synchronous=NORMAL: a commit does
 /// not wait for the disk; the database stays consistent, a power cut may
 /// lose the last commits) and a 5 s busy timeout; its
-/// prepared statements are cached across requests. A new path (after a
-/// settings reload) opens a new connection. Throws db::DatabaseError when the
-/// file cannot be opened.
+/// prepared statements are cached across requests. When the thread ends the
+/// connection goes back to an idle pool, from which the next thread's first
+/// call takes it. A new path (after a settings reload) opens a new
+/// connection. Throws db::DatabaseError when the file cannot be opened.
 db::Connection& thread_connection(const std::filesystem::path& path);
 
 /// One request's view of the database.

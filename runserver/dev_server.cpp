@@ -9,8 +9,15 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <cstdio>
+#include <mutex>
+#include <system_error>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "runserver/file_storage.hpp"
 #include "runserver/socket_stream.hpp"
@@ -40,6 +47,31 @@ std::size_t utf8_sequence_length(const std::string& s, std::size_t i) {
   return n;
 }
 
+/// The request line as Django's runserver logs it: http.server decodes it
+/// as ISO-8859-1, so each byte past 0x7F is one character (written here in
+/// UTF-8, the console's encoding).
+std::string request_line_for_log(std::string_view method, const std::string& target, const std::string& version) {
+  std::string out;
+  out.reserve(method.size() + target.size() + version.size() + 8);
+  auto add = [&out](std::string_view text) {
+    for (char ch : text) {
+      auto c = static_cast<unsigned char>(ch);
+      if (c < 0x80) {
+        out += ch;
+      } else {
+        out += static_cast<char>(0xC0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+      }
+    }
+  };
+  add(method);
+  out += ' ';
+  add(target);
+  out += ' ';
+  add(version);
+  return out;
+}
+
 }  // namespace
 
 std::string path_info_from_raw(const std::string& raw_path) {
@@ -66,7 +98,96 @@ namespace {
 /// (malformed, too large): as Python's http.server, the connection is then
 /// closed after the 400 instead of parsing the rest of the bytes as requests.
 thread_local bool t_refused = false;
+
+/// The request's method when httplib was shown a stand-in for it (see
+/// stand_in_method); empty otherwise.
+thread_local std::string t_method;
+
+/// The method httplib is shown for one it would refuse.
+constexpr std::string_view kStandIn = "TRACE";
+
+/// Python's http.server (Django's runserver) takes any word as the method
+/// and passes it to the view; httplib's parser refuses methods outside its
+/// list and its router those it has no handler for, both with 400. When
+/// `input` starts with a method httplib does not route, returns its length
+/// (the caller puts kStandIn in its place, which reaches our pre-routing
+/// handler, and keeps the method in t_method); else 0.
+std::size_t unrouted_method_length(std::string_view input) {
+  auto space = input.find(' ');
+  if (space == 0 || space == std::string_view::npos || space > 64) return 0;
+  std::string_view method = input.substr(0, space);
+  for (char c : method)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return 0;
+  for (std::string_view routed : {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
+    if (method == routed) return 0;
+  return space;
+}
 }  // namespace
+
+/// Runs each accepted connection on a thread of its own, as Django's
+/// runserver (socketserver.ThreadingMixIn): an idle keep-alive connection or
+/// a client slow to send its request holds only its own thread, never the
+/// others'. shutdown() joins them all; finished threads are joined as new
+/// ones start, so a long-running server keeps no dead threads.
+class ConnectionThreads final : public httplib::TaskQueue {
+ public:
+  ConnectionThreads() = default;
+  ConnectionThreads(const ConnectionThreads&) = delete;
+  ConnectionThreads& operator=(const ConnectionThreads&) = delete;
+  ~ConnectionThreads() override { shutdown(); }
+
+  void enqueue(std::function<void()> fn) override {
+    reap();
+    auto task = std::make_shared<std::function<void()>>(std::move(fn));
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      const std::uint64_t id = next_id_++;
+      try {
+        running_.emplace(id, std::thread([this, id, task] {
+          (*task)();
+          std::lock_guard<std::mutex> done(mutex_);
+          finished_.push_back(id);
+          cond_.notify_all();
+        }));
+        return;
+      } catch (const std::system_error&) {
+      }
+    }
+    // No thread to be had (a resource limit): serve this connection on the
+    // accepting thread rather than drop it.
+    (*task)();
+  }
+
+  void shutdown() override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    cond_.wait(lock, [this] { return finished_.size() == running_.size(); });
+    for (auto& [id, t] : running_) t.join();
+    running_.clear();
+    finished_.clear();
+  }
+
+ private:
+  /// Joins the threads whose connection has ended.
+  void reap() {
+    std::vector<std::thread> done;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (std::uint64_t id : finished_) {
+        auto it = running_.find(id);
+        done.push_back(std::move(it->second));
+        running_.erase(it);
+      }
+      finished_.clear();
+    }
+    for (auto& t : done) t.join();
+  }
+
+  std::mutex mutex_;
+  std::condition_variable cond_;
+  std::uint64_t next_id_ = 0;
+  std::unordered_map<std::uint64_t, std::thread> running_;
+  std::vector<std::uint64_t> finished_;  // ids in running_ whose function returned
+};
 
 /// httplib's server with its per-connection request processing reachable,
 /// so that a connection can also be a buffer (DevServer::handle_buffer).
@@ -74,10 +195,34 @@ class HttplibServer final : public httplib::Server {
  public:
   using httplib::Server::process_request;
 
+  /// Ends the connections being served (their reads and writes fail at
+  /// once): after stop(), so that Ctrl-C does not wait for a slow client's
+  /// read timeout. Django's runserver exits without waiting for them at all.
+  void end_connections() {
+    std::lock_guard<std::mutex> lock(live_mutex_);
+    for (int sock : live_) ::shutdown(sock, SHUT_RDWR);
+  }
+
  private:
   /// httplib's keep-alive loop (detail::process_server_socket) over a
   /// BufferedSocketStream: one send() per response, no poll() per read.
   bool process_and_close_socket(socket_t sock) override {
+    {
+      std::lock_guard<std::mutex> lock(live_mutex_);
+      live_.insert(sock);
+    }
+    bool ret = serve_connection(sock);
+    {
+      // Out of live_ before close: the number may be reused at once.
+      std::lock_guard<std::mutex> lock(live_mutex_);
+      live_.erase(sock);
+    }
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return ret;
+  }
+
+  bool serve_connection(socket_t sock) {
     bool ret = false;
     {
       BufferedSocketStream strm(sock, read_timeout_sec_, write_timeout_sec_);
@@ -85,15 +230,22 @@ class HttplibServer final : public httplib::Server {
         if (!strm.has_buffered_input() && !wait_for_request(sock, keep_alive_timeout_sec_, svr_sock_)) break;
         bool connection_closed = false;
         t_refused = false;
+        t_method.clear();
+        if (!strm.fill()) break;
+        if (std::size_t n = unrouted_method_length(strm.buffered_input())) {
+          t_method = strm.buffered_input().substr(0, n);
+          strm.replace_buffered_prefix(n, kStandIn);
+        }
         ret = process_request(strm, count == 1, connection_closed, nullptr);
         if (!strm.flush()) ret = false;
         if (!ret || connection_closed || t_refused) break;
       }
     }
-    ::shutdown(sock, SHUT_RDWR);
-    ::close(sock);
     return ret;
   }
+
+  std::mutex live_mutex_;
+  std::unordered_set<int> live_;  // sockets being served
 };
 
 struct DevServer::Impl {
@@ -130,7 +282,8 @@ std::size_t urlencoded_field_count(std::string_view text) {
 
 HttpRequest to_request(const httplib::Request& req, RequestBody body, const DevServerOptions& o) {
   HttpRequest r;
-  r.method = req.method;
+  r.method = t_method.empty() ? req.method : t_method;
+  for (auto& c : r.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));  // as Django's WSGIRequest
   std::string target = req.target.empty() ? req.path : req.target;
   auto q = target.find('?');
   r.raw_path = target.substr(0, q);
@@ -251,8 +404,12 @@ DevServer::DevServer(DevServerOptions options, RequestHandler handler, RequestLo
   impl_->handler = std::move(handler);
   impl_->logger = std::move(logger);
   auto& s = impl_->server;
-  const int threads = impl_->options.threads;
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  const bool threading = impl_->options.threading;
+  // --nothreading: one thread serves every connection in turn, as Django's.
+  s.new_task_queue = [threading]() -> httplib::TaskQueue* {
+    if (!threading) return new httplib::ThreadPool(1);
+    return new ConnectionThreads();
+  };
   s.set_keep_alive_max_count(1000);
   s.set_tcp_nodelay(true);  // a response is one write; no Nagle delay on it
   s.set_keep_alive_timeout(5);
@@ -272,7 +429,7 @@ DevServer::DevServer(DevServerOptions options, RequestHandler handler, RequestLo
       else res.set_header(k, v);
     }
     for (const auto& c : response.cookies) res.set_header("Set-Cookie", c);
-    std::string line = req.method + " " + req.target + " " + req.version;
+    std::string line = request_line_for_log(t_method.empty() ? req.method : t_method, req.target, req.version);
     std::size_t size = response.body.size();
     if (req.method == "HEAD") res.set_header("Content-Length", std::to_string(size));
     else res.set_content(std::move(response.body), content_type);
@@ -287,7 +444,10 @@ DevServer::DevServer(DevServerOptions options, RequestHandler handler, RequestLo
   auto handle_body = [impl, respond](const httplib::Request& req, httplib::Response& res,
                                      const httplib::ContentReader& reader) {
     RequestBody body;
-    if (!read_body(req, reader, impl->options, body)) {
+    // wsgiref (Django's runserver) reads CONTENT_LENGTH bytes: none without
+    // the header (httplib would read to the end of the stream, then 400).
+    bool has_body = req.has_header("Content-Length") || req.has_header("Transfer-Encoding");
+    if (has_body && !read_body(req, reader, impl->options, body)) {
       if (res.status < 400) res.status = 400;  // the error handler answers
       return;
     }
@@ -304,6 +464,12 @@ DevServer::DevServer(DevServerOptions options, RequestHandler handler, RequestLo
   s.Patch(any, httplib::Server::HandlerWithContentReader(handle_body));
   s.Delete(any, httplib::Server::HandlerWithContentReader(handle_body));
   s.Options(any, handle);
+  // The other methods (TRACE, CONNECT, any word) come as kStandIn.
+  s.set_pre_routing_handler([respond](const httplib::Request& req, httplib::Response& res) {
+    if (req.method != kStandIn) return httplib::Server::HandlerResponse::Unhandled;
+    respond(req, res, {});
+    return httplib::Server::HandlerResponse::Handled;
+  });
   s.set_error_handler([impl](const httplib::Request& req, httplib::Response& res) {
     // Requests httplib refused before routing (malformed, too large, ...).
     if (t_handled) {
@@ -315,8 +481,8 @@ DevServer::DevServer(DevServerOptions options, RequestHandler handler, RequestLo
     HttpResponse page = default_error_page(res.status >= 500 ? 500 : 400);
     res.set_content(page.body, "text/html");
     if (impl->logger)
-      impl->logger("\"" + req.method + " " + req.target + " " + req.version + "\" " + std::to_string(res.status) + " " +
-                       std::to_string(page.body.size()),
+      impl->logger("\"" + request_line_for_log(t_method.empty() ? req.method : t_method, req.target, req.version) +
+                       "\" " + std::to_string(res.status) + " " + std::to_string(page.body.size()),
                    res.status);
   });
 }
@@ -353,6 +519,7 @@ void DevServer::stop() {
   while (!impl_->server.is_running() && !impl_->serving_done)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   impl_->server.stop();
+  impl_->server.end_connections();
 }
 
 int DevServer::bound_port() const { return impl_->port; }
@@ -396,7 +563,13 @@ class BufferConnection final : public httplib::Stream {
 
 std::string DevServer::handle_buffer(std::string_view raw) {
   std::string out;
-  BufferConnection connection(raw, out);
+  std::string input(raw);
+  t_method.clear();
+  if (std::size_t n = unrouted_method_length(input)) {
+    t_method = input.substr(0, n);
+    input.replace(0, n, kStandIn);
+  }
+  BufferConnection connection(input, out);
   bool closed = false;
   impl_->server.process_request(connection, /*close_connection=*/true, closed, [](httplib::Request&) {});
   return out;

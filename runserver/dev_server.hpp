@@ -1,6 +1,6 @@
 #pragma once
-// The HTTP listener of `mvt runserver`: cpp-httplib with a worker pool and
-// HTTP/1.1 keep-alive, translating to and from HttpRequest/HttpResponse.
+// The HTTP listener of `mvt runserver`: cpp-httplib with a thread per
+// connection (as Django's threaded runserver) and HTTP/1.1 keep-alive, translating to and from HttpRequest/HttpResponse.
 // httplib.h is included only by dev_server.cpp.
 #include <functional>
 #include <memory>
@@ -13,7 +13,7 @@
 namespace mvt::runserver {
 
 /// Handles one request; must not throw (the Application turns errors into
-/// 500 pages). Called concurrently from the worker threads.
+/// 500 pages). Called concurrently from the connections' threads.
 using RequestHandler = std::function<HttpResponse(HttpRequest&)>;
 
 /// Called after each response with Django's log message,
@@ -24,7 +24,7 @@ struct DevServerOptions {
   std::string addr = "127.0.0.1";  // IPv4, IPv6 (without brackets) or a host name
   int port = 8000;
   bool ipv6 = false;
-  int threads = 8;                       // worker pool size
+  bool threading = true;  // a thread per connection; false: one at a time (--nothreading)
   std::size_t max_body_bytes = 2621440 * 4;  // any body (file uploads included): 413 past it
   std::size_t data_upload_max_memory_size = 2621440;  // Django's DATA_UPLOAD_MAX_MEMORY_SIZE (form fields)
   std::size_t data_upload_max_number_fields = 1000;   // Django's DATA_UPLOAD_MAX_NUMBER_FIELDS

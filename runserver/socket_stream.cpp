@@ -49,19 +49,23 @@ bool BufferedSocketStream::is_readable() const {
   return n > 0;
 }
 
+ssize_t BufferedSocketStream::receive() {
+  in_.resize(16 * 1024);
+  in_pos_ = 0;
+  ssize_t n;
+  do {
+    n = ::recv(sock_, in_.data(), in_.size(), 0);  // SO_RCVTIMEO bounds the wait
+  } while (n < 0 && errno == EINTR);
+  in_.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return n;
+}
+
+bool BufferedSocketStream::fill() { return has_buffered_input() || receive() > 0; }
+
 ssize_t BufferedSocketStream::read(char* ptr, std::size_t size) {
   if (!has_buffered_input()) {
-    in_.resize(16 * 1024);
-    in_pos_ = 0;
-    ssize_t n;
-    do {
-      n = ::recv(sock_, in_.data(), in_.size(), 0);  // SO_RCVTIMEO bounds the wait
-    } while (n < 0 && errno == EINTR);
-    if (n <= 0) {
-      in_.clear();
-      return n < 0 ? -1 : 0;
-    }
-    in_.resize(static_cast<std::size_t>(n));
+    ssize_t n = receive();
+    if (n <= 0) return n < 0 ? -1 : 0;
   }
   std::size_t take = std::min(size, in_.size() - in_pos_);
   std::memcpy(ptr, in_.data() + in_pos_, take);

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <ctime>
 #include <string>
+#include <string_view>
 
 namespace mvt::runserver {
 
@@ -46,11 +47,21 @@ class BufferedSocketStream final : public httplib::Stream {
   bool flush();
   /// Whether bytes of a next (pipelined) request are already buffered.
   bool has_buffered_input() const { return in_pos_ < in_.size(); }
+  /// Reads once into the buffer if it is empty (blocking up to the read
+  /// timeout); false at the end of the stream or on an error.
+  bool fill();
+  /// The bytes received and not read yet (valid until the next read()).
+  std::string_view buffered_input() const { return std::string_view(in_).substr(in_pos_); }
+  /// Replaces the first `count` buffered bytes by `with` (the request line's
+  /// method, for a parser that knows only some methods).
+  void replace_buffered_prefix(std::size_t count, std::string_view with) { in_.replace(in_pos_, count, with); }
 
   static constexpr std::size_t kMaxBuffered = 64 * 1024;
 
  private:
   bool send_all(const char* data, std::size_t size);
+  /// Replaces the (consumed) buffer with one recv(); its result.
+  ssize_t receive();
 
   int sock_;
   std::time_t read_timeout_sec_;

@@ -10,6 +10,21 @@ import time
 from conftest import MVT, clean_env, run_mvt
 
 
+def recv_until_closed(sock):
+    """All the bytes `sock` receives until the peer closes it; a timeout or a
+    reset ends the reading too (what came before is returned)."""
+    out = b""
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+    except (socket.timeout, ConnectionResetError):
+        pass
+    return out
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -9,7 +9,7 @@ import urllib.parse
 
 import pytest
 
-from server_util import Server, make_project, migrate
+from server_util import Server, make_project, migrate, recv_until_closed
 
 MODELS = """
 Note:
@@ -162,12 +162,7 @@ def test_oversized_body_console_and_connection(tmp_path):
                 b"\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n" % length)
         with socket.create_connection(("127.0.0.1", s.port), timeout=10) as c:
             c.sendall(head)  # the answer comes before the body is sent
-            answer = b""
-            while True:
-                chunk = c.recv(65536)
-                if not chunk:
-                    break
-                answer += chunk
+            answer = recv_until_closed(c)
         assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n"), answer[:200]
         assert b"<h1>Bad Request (400)</h1>" in answer
         assert s.get("/done/")[0] == 200

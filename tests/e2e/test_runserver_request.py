@@ -9,7 +9,7 @@ import time
 import pytest
 
 from django_mirror import DJANGO_PYTHON, MVT_MIDDLEWARE
-from server_util import Server, free_port, make_project
+from server_util import Server, free_port, make_project, recv_until_closed
 
 TEMPLATE = (
     "{{ request.method }}|{{ request.path }}|{{ request.path_info }}|{{ request.get_full_path }}|"
@@ -56,13 +56,7 @@ urlpatterns = [path("echo/", TemplateView.as_view(template_name="echo.html"))]
 def raw(port, data):
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
         s.sendall(data)
-        out = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            out += chunk
-    return out
+        return recv_until_closed(s)
 
 
 def body_of(answer):

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import MVT, clean_env, run_mvt
 from django_mirror import DjangoMirror
-from server_util import Server, free_port, make_project, migrate, sql
+from server_util import Server, free_port, make_project, migrate, recv_until_closed, sql, wait_for
 
 MODELS = """
 Post:
@@ -92,16 +92,7 @@ def raw(port, data, timeout=5):
     """Sends raw bytes, returns all the bytes the server answers until it closes (or the timeout)."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
         s.sendall(data)
-        out = b""
-        try:
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                out += chunk
-        except (socket.timeout, ConnectionResetError):
-            pass
-    return out
+        return recv_until_closed(s)
 
 
 # --- start-up: the system checks, the banner -------------------------------------------------------------
@@ -211,9 +202,6 @@ def test_request_log_line_sizes(tmp_path):
 
 # --- the worker pool, keep-alive, Ctrl-C -------------------------------------------------------------------
 
-@pytest.mark.xfail(reason="each idle keep-alive connection holds a worker for up to the 5 s keep-alive timeout: with "
-                          "8 open (a browser alone opens 6) every other client waits; Django's threaded runserver "
-                          "gives each connection its own thread -- runserver/dev_server.cpp", strict=True)
 def test_idle_keep_alive_connections_do_not_starve_the_pool(site):
     _, s = site
     held = []
@@ -225,8 +213,8 @@ def test_idle_keep_alive_connections_do_not_starve_the_pool(site):
             assert r.status == 200 and r.getheader("Connection") != "close"
             r.read()
             held.append(c)
-        # A new client is answered at once (the pool closes the oldest idle
-        # connections rather than letting them hold every worker).
+        # A new client is answered at once: each connection has its own
+        # thread, as in Django's threaded runserver.
         conn = http.client.HTTPConnection("127.0.0.1", s.port, timeout=3)
         for _ in range(3):
             conn.request("GET", "/about/")
@@ -237,10 +225,6 @@ def test_idle_keep_alive_connections_do_not_starve_the_pool(site):
             c.close()
 
 
-@pytest.mark.xfail(reason="a client that sends part of its request headers holds a worker until the read timeout: "
-                          "a dozen such connections stall every other client for seconds (Django's threaded "
-                          "runserver gives each connection its own thread) -- runserver/dev_server.cpp",
-                   strict=True)
 def test_slow_clients_do_not_stall_the_server(site):
     _, s = site
     held = []
@@ -256,6 +240,42 @@ def test_slow_clients_do_not_stall_the_server(site):
     finally:
         for c in held:
             c.close()
+
+
+def _threads(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("Threads:"):
+            return int(line.split()[1])
+    return 0
+
+
+def test_a_thread_per_connection_ends_with_it(site):
+    """Each connection's thread (and its database connection, pooled) ends
+    with the connection: 60 clients one after another, each reading a row
+    and writing one, leave no thread behind, and every answer is right."""
+    root, s = site
+    base = _threads(s.proc.pid)
+    token = "e" * 64
+    for i in range(60):
+        c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=10)
+        c.request("GET", "/1/")
+        r = c.getresponse()
+        assert (r.status, r.read()) == (200, b"First")
+        if i % 10 == 0:
+            c.request("POST", "/new/", body=f"title=t{i}", headers={
+                "Cookie": "csrftoken=" + token, "X-CSRFToken": token,
+                "Content-Type": "application/x-www-form-urlencoded"})
+            r = c.getresponse()
+            r.read()
+            assert r.status == 302
+        c.close()
+    # Closed connections' threads end (and are joined as new ones start).
+    assert wait_for(lambda: _threads(s.proc.pid) <= base + 1), (_threads(s.proc.pid), base)
+    con = sqlite3.connect(root / "db.sqlite3")
+    titles = [r[0] for r in con.execute("SELECT title FROM blog_post WHERE title LIKE 't%' ORDER BY id")]
+    con.close()
+    assert titles == [f"t{i}" for i in range(0, 60, 10)]
+    sql(root, "DELETE FROM blog_post WHERE title LIKE 't%'")
 
 
 def test_ctrl_c_with_open_connections_exits_0(tmp_path):
@@ -494,9 +514,6 @@ def test_sqlite_wal_journal_and_foreign_keys(site):
     assert s.get("/about/")[0] == 200
 
 
-@pytest.mark.xfail(reason="the request log line copies a request line's raw bytes: not UTF-8 on the console; Django's "
-                          "runserver decodes the request line as ISO-8859-1 (http.server) -- runserver/dev_server.cpp "
-                          "or the logger in cli/cmd_runserver.cpp", strict=True)
 def test_request_log_is_utf8_with_a_latin1_request_line(tmp_path):
     root = make_project(tmp_path, {}, apps=())
     port = free_port()
@@ -623,11 +640,53 @@ def test_console_names_each_error_as_django(tmp_path):
     assert not any(l.startswith("OK") for l in lines)
 
 
-@pytest.mark.xfail(reason="methods cpp-httplib has no route for (TRACE, any other token) are refused with its 400 "
-                          "before the view: Django's View answers 405 (TRACE is safe for CSRF; an unknown method "
-                          "meets CSRF first: 403) -- runserver/dev_server.cpp", strict=True)
 def test_other_methods_reach_the_view_as_django(site):
+    """Python's http.server takes any word as the method: Django's View
+    answers 405 with Allow (TRACE is safe for CSRF; other methods meet the
+    CSRF check first: 403), the method upper-cased as WSGIRequest does."""
     _, s = site
     status, headers, _ = s.request("TRACE", "/about/")
     assert status == 405 and headers["Allow"] == "GET, HEAD, OPTIONS"
     assert s.request("FOO", "/about/")[0] == 403
+    token = "c" * 64
+    csrf = {"Cookie": "csrftoken=" + token, "X-CSRFToken": token}
+    status, headers, _ = s.request("FOO", "/about/", headers=csrf)
+    assert status == 405 and headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert s.request("CONNECT", "/about/")[0] == 403  # unsafe for CsrfViewMiddleware
+    answer = raw(s.port, b"get /about/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 200 OK\r\n") and answer.endswith(b"about /about/")
+    # One connection, several requests: the stand-in does not leak into the next one.
+    answer = raw(s.port, b"TRACE /about/ HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                         b"GET /about/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+    assert answer.count(b"HTTP/1.1 405 ") == 1 and answer.endswith(b"about /about/")
+
+
+def test_other_methods_in_the_log_as_django(tmp_path):
+    root = make_project(tmp_path, FILES)
+    migrate(root)
+    s = Server(root, "--noreload")
+    try:
+        assert s.request("TRACE", "/about/")[0] == 405
+        assert s.request("PROPFIND", "/about/")[0] == 403
+    finally:
+        _, _, err = s.stop()
+    assert "Method Not Allowed (TRACE): /about/" in err
+    assert re.search(r'"TRACE /about/ HTTP/1\.1" 405 0$', err, re.M), err
+    assert "Forbidden (CSRF cookie not set.): /about/" in err
+    assert re.search(r'"PROPFIND /about/ HTTP/1\.1" 403 \d+$', err, re.M), err
+
+
+def test_a_body_without_content_length_is_empty_as_django(site):
+    """wsgiref reads CONTENT_LENGTH bytes: none without the header; the
+    request is answered at once (the connection stays usable)."""
+    root, s = site
+    token = "c" * 64
+    head = ("Host: localhost\r\nCookie: csrftoken=%s\r\nX-CSRFToken: %s\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n" % (token, token)).encode()
+    with socket.create_connection(("127.0.0.1", s.port), timeout=5) as c:
+        c.sendall(b"PUT /about/ HTTP/1.1\r\n" + head + b"\r\n")
+        first = c.recv(65536)
+        assert first.startswith(b"HTTP/1.1 405 "), first[:100]
+        c.sendall(b"POST /about/ HTTP/1.1\r\n" + head + b"Connection: close\r\n\r\n")
+        answer = recv_until_closed(c)
+    assert answer.startswith(b"HTTP/1.1 405 "), answer[:200]
