@@ -45,6 +45,19 @@ std::string local_now(const char* format) {
   return buf;
 }
 
+/// The request log's time, "07/Dec/2026 03:49:31" (local time, as
+/// WSGIRequestHandler's server_time): formatted once a second per thread.
+std::string log_time() {
+  thread_local std::time_t last = -1;
+  thread_local std::string text;
+  std::time_t now = std::time(nullptr);
+  if (now != last) {
+    text = local_now("%d/%b/%Y %H:%M:%S");
+    last = now;
+  }
+  return text;
+}
+
 /// Django's runserver check_migrations(): a notice when migrations are
 /// unapplied. Problems reading them are left to `migrate` to report.
 void report_unapplied_migrations(CommandContext& ctx, const Project& project) {
@@ -155,7 +168,7 @@ class RunserverCommand : public Command {
     runserver::DevServer server(
         so, [&app](runserver::HttpRequest& r) { return app.handle(r); },
         [&](const std::string& message, int status) {
-          std::string line = "[" + local_now("%d/%b/%Y %H:%M:%S") + "] " + message;
+          std::string line = "[" + log_time() + "] " + message;
           std::string code = colour ? colour_for_status(status) : "";
           if (!code.empty()) line = "\x1b[" + code + "m" + line + "\x1b[0m";
           console(line);

@@ -9,6 +9,7 @@
 #include "db/connection.hpp"
 #include "db/query.hpp"
 #include "dtl/errors.hpp"
+#include "runserver/data_session.hpp"
 #include "runserver/debug_pages.hpp"
 #include "runserver/auth.hpp"
 #include "runserver/edit_views.hpp"
@@ -157,6 +158,10 @@ void Application::add_security_headers(const Site& site, HttpResponse& r) const 
 }
 
 HttpResponse Application::handle(HttpRequest& request) {
+  // The request's database connection goes back to the pool however it ends.
+  struct ReleaseConnection {
+    ~ReleaseConnection() { release_thread_connection(); }
+  } release_connection;
   std::optional<Diagnostics> broken;
   std::shared_ptr<const Site> site;
   try {

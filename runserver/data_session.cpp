@@ -7,22 +7,28 @@ namespace mvt::runserver {
 namespace {
 
 // Design note: the dev server runs a thread per client connection (as
-// Django's threaded runserver), so a thread's life is one connection's. Its
-// SQLite connection goes back to a process-wide pool when the thread ends
-// and the next thread takes it with its prepared statements warm, instead of
-// opening the file and preparing every statement again per connection.
+// Django's threaded runserver). A thread's SQLite connection goes back to a
+// process-wide pool after each request (and when the thread ends), and the
+// next request on any thread takes it with its prepared statements warm:
+// there are about as many connections as requests running at once, not as
+// open client connections, and none is opened per client connection.
 std::mutex g_pool_mutex;
 std::vector<std::unique_ptr<db::Connection>> g_pool;  // idle connections
 constexpr std::size_t kMaxIdle = 16;
 
-/// The calling thread's connection; returned to g_pool at thread exit.
+/// Puts `conn` back in the idle pool (closed instead when a transaction
+/// was left open or the pool is full).
+void give_back(std::unique_ptr<db::Connection> conn) {
+  if (!conn || conn->in_transaction()) return;
+  std::lock_guard<std::mutex> lock(g_pool_mutex);
+  if (g_pool.size() < kMaxIdle) g_pool.push_back(std::move(conn));
+}
+
+/// The calling thread's connection; returned to g_pool after each request
+/// (release_thread_connection) and at thread exit.
 struct ThreadConnection {
   std::unique_ptr<db::Connection> conn;
-  ~ThreadConnection() {
-    if (!conn) return;
-    std::lock_guard<std::mutex> lock(g_pool_mutex);
-    if (g_pool.size() < kMaxIdle) g_pool.push_back(std::move(conn));
-  }
+  ~ThreadConnection() { give_back(std::move(conn)); }
 };
 
 thread_local ThreadConnection t_conn;
@@ -47,6 +53,8 @@ std::unique_ptr<db::Connection> take_pooled(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+void release_thread_connection() { give_back(std::move(t_conn.conn)); }
 
 db::Connection& thread_connection(const std::filesystem::path& path) {
   std::unique_ptr<db::Connection>& conn = t_conn.conn;

@@ -32,11 +32,16 @@ struct ValueSettings {
 /// `PRAGMA foreign_keys = ON`, WAL journal (synchronous=NORMAL: a commit does
 /// not wait for the disk; the database stays consistent, a power cut may
 /// lose the last commits) and a 5 s busy timeout; its
-/// prepared statements are cached across requests. When the thread ends the
-/// connection goes back to an idle pool, from which the next thread's first
-/// call takes it. A new path (after a settings reload) opens a new
+/// prepared statements are cached across requests. release_thread_connection()
+/// (after each request) and the thread's end put it back in an idle pool,
+/// from which the next call on any thread takes it. A new path (after a settings reload) opens a new
 /// connection. Throws db::DatabaseError when the file cannot be opened.
 db::Connection& thread_connection(const std::filesystem::path& path);
+
+/// Returns the calling thread's connection, if any, to the idle pool (a
+/// connection left inside a transaction is closed instead). References from
+/// thread_connection() must not be used after it.
+void release_thread_connection();
 
 /// One request's view of the database.
 class DataSession {

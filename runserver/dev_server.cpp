@@ -12,7 +12,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
+#include <semaphore>
 #include <system_error>
 #include <thread>
 #include <unordered_map>
@@ -200,6 +202,7 @@ class HttplibServer final : public httplib::Server {
   /// read timeout. Django's runserver exits without waiting for them at all.
   void end_connections() {
     std::lock_guard<std::mutex> lock(live_mutex_);
+    stopping_ = true;  // and a connection accepted meanwhile is closed unserved
     for (int sock : live_) ::shutdown(sock, SHUT_RDWR);
   }
 
@@ -207,12 +210,15 @@ class HttplibServer final : public httplib::Server {
   /// httplib's keep-alive loop (detail::process_server_socket) over a
   /// BufferedSocketStream: one send() per response, no poll() per read.
   bool process_and_close_socket(socket_t sock) override {
+    bool ret = false;
+    bool stopping;
     {
       std::lock_guard<std::mutex> lock(live_mutex_);
-      live_.insert(sock);
+      stopping = stopping_;
+      if (!stopping) live_.insert(sock);
     }
-    bool ret = serve_connection(sock);
-    {
+    if (!stopping) {
+      ret = serve_connection(sock);
       // Out of live_ before close: the number may be reused at once.
       std::lock_guard<std::mutex> lock(live_mutex_);
       live_.erase(sock);
@@ -227,7 +233,9 @@ class HttplibServer final : public httplib::Server {
     {
       BufferedSocketStream strm(sock, read_timeout_sec_, write_timeout_sec_);
       for (std::size_t count = keep_alive_max_count_; count > 0; --count) {
-        if (!strm.has_buffered_input() && !wait_for_request(sock, keep_alive_timeout_sec_, svr_sock_)) break;
+        // Waiting for the next request is one blocking recv() (no poll()
+        // first): it ends with the keep-alive timeout (the socket's receive
+        // timeout, equal to it), the client closing, or end_connections().
         bool connection_closed = false;
         t_refused = false;
         t_method.clear();
@@ -246,10 +254,19 @@ class HttplibServer final : public httplib::Server {
 
   std::mutex live_mutex_;
   std::unordered_set<int> live_;  // sockets being served
+  bool stopping_ = false;
 };
 
 struct DevServer::Impl {
+  explicit Impl(std::ptrdiff_t handlers) : handler_slots(handlers) {}
   DevServerOptions options;
+  /// Design note: every connection has a thread, but at most this many run
+  /// the handler at once (a few per core): with dozens of busy connections
+  /// the rest wait here instead of all contending for two cores, their
+  /// caches and SQLite connections (which go back to a pool after each
+  /// request, so there are about as many as there are slots). Reading a
+  /// request and sending its answer take no slot.
+  std::counting_semaphore<1024> handler_slots;
   RequestHandler handler;
   RequestLogger logger;
   HttplibServer server;
@@ -396,10 +413,20 @@ bool read_body(const httplib::Request& req, const httplib::ContentReader& reader
 /// thread routes and writes a request, so a thread-local flag is enough.
 thread_local bool t_handled = false;
 
+/// How many requests run the handler at once: two per core (a request may
+/// also wait on the database), at least 4. MVT_HANDLER_SLOTS overrides it.
+std::ptrdiff_t handler_slot_count() {
+  if (const char* v = std::getenv("MVT_HANDLER_SLOTS")) {
+    long n = std::strtol(v, nullptr, 10);
+    if (n >= 1 && n <= 1024) return n;
+  }
+  return std::clamp<std::ptrdiff_t>(2 * static_cast<std::ptrdiff_t>(std::thread::hardware_concurrency()), 4, 64);
+}
+
 }  // namespace
 
 DevServer::DevServer(DevServerOptions options, RequestHandler handler, RequestLogger logger)
-    : impl_(std::make_unique<Impl>()) {
+    : impl_(std::make_unique<Impl>(handler_slot_count())) {
   impl_->options = std::move(options);
   impl_->handler = std::move(handler);
   impl_->logger = std::move(logger);
@@ -412,7 +439,10 @@ DevServer::DevServer(DevServerOptions options, RequestHandler handler, RequestLo
   };
   s.set_keep_alive_max_count(1000);
   s.set_tcp_nodelay(true);  // a response is one write; no Nagle delay on it
+  // A connection waits up to 5 s for its next request, and for each read
+  // within one: httplib's defaults, both the socket's receive timeout.
   s.set_keep_alive_timeout(5);
+  s.set_read_timeout(5, 0);
   s.set_payload_max_length(impl_->options.max_body_bytes);
   if (impl_->options.ipv6) s.set_address_family(AF_INET6);
   Impl* impl = impl_.get();
@@ -420,7 +450,15 @@ DevServer::DevServer(DevServerOptions options, RequestHandler handler, RequestLo
   // request's body only on the way to a method handler.
   auto respond = [impl](const httplib::Request& req, httplib::Response& res, RequestBody body) {
     HttpRequest request = to_request(req, std::move(body), impl->options);
-    HttpResponse response = impl->handler(request);
+    impl->handler_slots.acquire();
+    HttpResponse response;
+    try {
+      response = impl->handler(request);
+    } catch (...) {
+      impl->handler_slots.release();
+      throw;
+    }
+    impl->handler_slots.release();
     res.status = response.status;
     t_handled = response.status >= 400;  // httplib will call the error handler next
     std::string content_type = "text/html; charset=utf-8";

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 
 namespace mvt::runserver {
@@ -117,23 +116,15 @@ void BufferedSocketStream::get_remote_ip_and_port(std::string& ip, int& port) co
 }
 
 void BufferedSocketStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof addr;
-  if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) numeric_address(addr, len, ip, port);
-}
-
-bool wait_for_request(int sock, std::time_t timeout_sec, const std::atomic<socket_t>& listening) {
-  using clock = std::chrono::steady_clock;
-  const auto deadline = clock::now() + std::chrono::seconds(timeout_sec);
-  for (;;) {
-    if (listening == INVALID_SOCKET) return false;
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
-    if (left <= 0) return false;
-    pollfd p{sock, POLLIN, 0};
-    int n = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 100)));
-    if (n > 0) return (p.revents & (POLLIN | POLLHUP | POLLERR)) != 0;
-    if (n < 0 && errno != EINTR) return false;
+  if (!have_local_) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+      numeric_address(addr, len, local_ip_, local_port_);
+    have_local_ = true;
   }
+  ip = local_ip_;
+  port = local_port_;
 }
 
 }  // namespace mvt::runserver

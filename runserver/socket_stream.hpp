@@ -37,7 +37,8 @@ class BufferedSocketStream final : public httplib::Stream {
   /// Appends to the output (sent by flush()); returns `size`, or -1 once a
   /// send has failed.
   ssize_t write(const char* ptr, std::size_t size) override;
-  /// The peer's numeric address and port (looked up once per connection).
+  /// The peer's and this end's numeric addresses and ports (each looked up
+  /// once per connection).
   void get_remote_ip_and_port(std::string& ip, int& port) const override;
   void get_local_ip_and_port(std::string& ip, int& port) const override;
   socket_t socket() const override { return sock_; }
@@ -72,12 +73,9 @@ class BufferedSocketStream final : public httplib::Stream {
   mutable bool have_remote_ = false;
   mutable std::string remote_ip_;
   mutable int remote_port_ = 0;
+  mutable bool have_local_ = false;
+  mutable std::string local_ip_;
+  mutable int local_port_ = 0;
 };
-
-/// Waits until `sock` has a request to read, as httplib's keep_alive: true
-/// when readable within `timeout_sec`; false on timeout, on a closed or
-/// failed socket, or once `listening` is no longer a socket (the server is
-/// stopping; checked every 100 ms).
-bool wait_for_request(int sock, std::time_t timeout_sec, const std::atomic<socket_t>& listening);
 
 }  // namespace mvt::runserver
