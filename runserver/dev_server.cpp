@@ -470,8 +470,8 @@ DevServer::DevServer(DevServerOptions options, RequestHandler handler, RequestLo
     std::string line = request_line_for_log(t_method.empty() ? req.method : t_method, req.target, req.version);
     std::size_t size = response.body.size();
     if (req.method == "HEAD") res.set_header("Content-Length", std::to_string(size));
-    else res.set_content(std::move(response.body), content_type);
-    if (req.method == "HEAD") res.set_header("Content-Type", content_type);
+    else res.body = std::move(response.body);  // as set_content, without its copy of the body
+    res.set_header("Content-Type", content_type);
     if (impl->logger) impl->logger("\"" + line + "\" " + std::to_string(res.status) + " " + std::to_string(size), res.status);
   };
   auto handle = [respond](const httplib::Request& req, httplib::Response& res) { respond(req, res, {}); };
