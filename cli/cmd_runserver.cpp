@@ -117,7 +117,8 @@ class RunserverCommand : public Command {
     const bool colour = ctx.err_style().enabled();
     auto console = [&](const std::string& line) {
       std::lock_guard<std::mutex> lock(out_mutex);
-      ctx.err() << line << (line.empty() || line.back() != '\n' ? "\n" : "") << std::flush;
+      // One write per line (stderr is unbuffered: each << would be one).
+      ctx.err() << (line.empty() || line.back() != '\n' ? line + '\n' : line) << std::flush;
     };
     runserver::ApplicationOptions options;
     options.serve_static = !nostatic_;

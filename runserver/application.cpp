@@ -1,6 +1,9 @@
 #include "runserver/application.hpp"
 
+#include <poll.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <fstream>
 #include <sstream>
 
@@ -113,9 +116,23 @@ std::shared_ptr<const Site> Application::site() const {
 
 std::shared_ptr<const Site> Application::current_site(std::optional<Diagnostics>& broken) {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& w : template_watchers_)
-    if (!w->poll_changes().empty()) template_generation_.fetch_add(1, std::memory_order_release);
-  if (watcher_) {
+  // One poll() over every watcher's descriptor tells which have events
+  // (usually none): a request costs one system call here, not a read() per
+  // watcher. The events are queued by the time the editor's write returns,
+  // so a request sent after a save still sees it.
+  std::vector<pollfd> fds;
+  fds.reserve(template_watchers_.size() + 1);
+  for (auto& w : template_watchers_) fds.push_back({w->fd(), POLLIN, 0});
+  if (watcher_) fds.push_back({watcher_->fd(), POLLIN, 0});
+  int ready;
+  do {
+    ready = fds.empty() ? 0 : ::poll(fds.data(), fds.size(), 0);
+  } while (ready < 0 && errno == EINTR);
+  auto pending = [&](std::size_t i) { return ready != 0 && (ready < 0 || fds[i].revents != 0); };
+  for (std::size_t i = 0; i < template_watchers_.size(); ++i)
+    if (pending(i) && !template_watchers_[i]->poll_changes().empty())
+      template_generation_.fetch_add(1, std::memory_order_release);
+  if (watcher_ && pending(fds.size() - 1)) {
     // Only YAML files change what a Site holds: templates are looked up
     // again by the engine after any change (template_generation_), static
     // files come from disk.

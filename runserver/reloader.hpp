@@ -26,6 +26,9 @@ class FileWatcher {
   /// Reads every pending event without blocking; returns the changed paths
   /// (empty when nothing relevant changed). Thread-safe.
   std::vector<std::filesystem::path> poll_changes();
+  /// The inotify descriptor: readable while events are pending (so one
+  /// poll() can tell which of several watchers have any to read).
+  int fd() const { return fd_; }
 
  private:
   void watch_tree(const std::filesystem::path& dir);
