@@ -43,6 +43,7 @@ class DevServer {
   /// Django's error text ("That port is already in use.", ...).
   std::string bind();
   /// Accepts connections until stop(); returns false if it failed to run.
+  /// Limits glibc's malloc arenas for the process (M_ARENA_MAX) first.
   bool serve();
   /// Stops serve() (thread-safe). Called before serve() has started, it
   /// waits for it to start, so a serve() call must follow.
