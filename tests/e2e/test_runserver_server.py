@@ -1,5 +1,5 @@
 """runserver as a process (SPEC §6, §7; issue 5): the system checks before
-serving, Django's banner and request log, the worker pool, Ctrl-C, requests
+serving, Django's banner and request log, a thread per connection, Ctrl-C, requests
 that must not take the server down, ALLOWED_HOSTS, the error pages with and
 without DEBUG, and how SQLite is opened."""
 import http.client
@@ -200,9 +200,9 @@ def test_request_log_line_sizes(tmp_path):
     assert "Not Found: /static/" not in err  # StaticFilesHandler's Http404 is not logged (no log_response)
 
 
-# --- the worker pool, keep-alive, Ctrl-C -------------------------------------------------------------------
+# --- a thread per connection, keep-alive, Ctrl-C ------------------------------------------------------------
 
-def test_idle_keep_alive_connections_do_not_starve_the_pool(site):
+def test_idle_keep_alive_connections_do_not_starve_other_clients(site):
     _, s = site
     held = []
     try:
