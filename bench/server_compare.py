@@ -3,9 +3,12 @@
 runserver (Debian's python3-django) and nginx serving the same bytes as a
 static file, measured with wrk in one run (issue 5's benchmark; not a test).
 
-    /usr/bin/python3 bench/server_compare.py [--mvt build/mvt] [--seconds 10] [--connections 32]
+    /usr/bin/python3 bench/server_compare.py [--mvt build/mvt] [--seconds 10] [--connections 32] [--rounds 1]
 
 Prints requests/s for each server, the ratios, and mvt's RSS after the run.
+With --rounds N the three servers are measured N times in turn and the
+medians are printed beside each round's numbers (on a shared or virtual
+machine one server's rate can vary by a fifth from one minute to the next).
 Needs wrk and nginx (apt-get install wrk nginx-light)."""
 import argparse
 import os
@@ -15,6 +18,7 @@ import shutil
 import signal
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -140,6 +144,7 @@ def main():
     ap.add_argument("--mvt", default=str(pathlib.Path(__file__).resolve().parents[1] / "build" / "mvt"))
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--rounds", type=int, default=1)
     args = ap.parse_args()
     args.mvt = str(pathlib.Path(args.mvt).resolve())
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="mvt-bench-"))
@@ -169,9 +174,16 @@ http {{ access_log off; server {{ listen 127.0.0.1:{p_ng}; root {www}; }} }}
                                       stderr=subprocess.DEVNULL))
         wait_port(p_ng)
         print(f"page: {len(page)} bytes from mvt, {len(django_page)} from Django (same template and data)")
-        r_mvt = wrk(f"http://127.0.0.1:{p_mvt}/", args.seconds, args.connections)
-        r_dj = wrk(f"http://127.0.0.1:{p_dj}/", args.seconds, min(args.connections, 8))
-        r_ng = wrk(f"http://127.0.0.1:{p_ng}/index.html", args.seconds, args.connections)
+        rounds = []
+        for n in range(args.rounds):
+            rounds.append((wrk(f"http://127.0.0.1:{p_mvt}/", args.seconds, args.connections),
+                           wrk(f"http://127.0.0.1:{p_dj}/", args.seconds, min(args.connections, 8)),
+                           wrk(f"http://127.0.0.1:{p_ng}/index.html", args.seconds, args.connections)))
+            if args.rounds > 1:
+                m, d, g = rounds[-1]
+                print(f"round {n + 1}: mvt {m:.0f}, Django {d:.0f}, nginx {g:.0f} requests/s "
+                      f"({m / d:.1f}x Django, {100 * m / g:.0f}% of nginx)")
+        r_mvt, r_dj, r_ng = (statistics.median(r[k] for r in rounds) for k in range(3))
         rss = rss_kb(procs[0].pid)
         print(f"mvt runserver:    {r_mvt:10.0f} requests/s")
         print(f"Django runserver: {r_dj:10.0f} requests/s")

@@ -104,27 +104,23 @@ bool BufferedSocketStream::send_all(const char* data, std::size_t size) {
 }
 
 void BufferedSocketStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-  if (!have_remote_) {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-      numeric_address(addr, len, remote_ip_, remote_port_);
-    have_remote_ = true;
-  }
-  ip = remote_ip_;
-  port = remote_port_;
+  remote_.get(sock_, ::getpeername, ip, port);
 }
 
 void BufferedSocketStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  if (!have_local_) {
+  local_.get(sock_, ::getsockname, ip, port);
+}
+
+void BufferedSocketStream::CachedAddress::get(int sock, int (*lookup)(int, sockaddr*, socklen_t*), std::string& ip,
+                                              int& port) {
+  if (!known) {
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
-    if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-      numeric_address(addr, len, local_ip_, local_port_);
-    have_local_ = true;
+    if (lookup(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0) numeric_address(addr, len, this->ip, this->port);
+    known = true;
   }
-  ip = local_ip_;
-  port = local_port_;
+  ip = this->ip;
+  port = this->port;
 }
 
 }  // namespace mvt::runserver

@@ -70,12 +70,16 @@ class BufferedSocketStream final : public httplib::Stream {
   std::size_t in_pos_ = 0;
   std::string out_;
   bool failed_ = false;
-  mutable bool have_remote_ = false;
-  mutable std::string remote_ip_;
-  mutable int remote_port_ = 0;
-  mutable bool have_local_ = false;
-  mutable std::string local_ip_;
-  mutable int local_port_ = 0;
+  /// An end's numeric address, looked up on first use.
+  struct CachedAddress {
+    bool known = false;
+    std::string ip;
+    int port = 0;
+    /// Fills `ip`/`port` from the cache, asking `lookup` (getpeername or
+    /// getsockname) the first time.
+    void get(int sock, int (*lookup)(int, sockaddr*, socklen_t*), std::string& ip, int& port);
+  };
+  mutable CachedAddress remote_, local_;
 };
 
 }  // namespace mvt::runserver
