@@ -46,8 +46,9 @@ std::string quote_identifier(const std::string& name) {
 
 Connection::Connection(const std::filesystem::path& path, int timeout_ms) : path_(path) {
   try {
-    // NOMUTEX: a Connection is used by one thread at a time (the dev server
-    // pool hands each to one request at a time), so SQLite's per-call mutex is pure cost.
+    // NOMUTEX: a Connection is used by one thread at a time (the dev server's
+    // pool hands each to one request at a time), so SQLite's per-call mutex
+    // is pure cost.
     db_ = std::make_unique<SQLite::Database>(path.string(),
                                              SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                              timeout_ms);

@@ -34,8 +34,9 @@ struct ValueSettings {
 /// lose the last commits) and a 5 s busy timeout; its
 /// prepared statements are cached across requests. release_thread_connection()
 /// (after each request) and the thread's end put it back in an idle pool,
-/// from which the next call on any thread takes it. A new path (after a settings reload) opens a new
-/// connection. Throws db::DatabaseError when the file cannot be opened.
+/// from which the next call on any thread takes it. A new path (after a
+/// settings reload) opens a new connection. Throws db::DatabaseError when the
+/// file cannot be opened.
 db::Connection& thread_connection(const std::filesystem::path& path);
 
 /// Returns the calling thread's connection, if any, to the idle pool (a

@@ -13,7 +13,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <mutex>
 #include <semaphore>
 #include <system_error>
@@ -265,8 +264,9 @@ class HttplibServer final : public httplib::Server {
 };
 
 struct DevServer::Impl {
-  explicit Impl(std::ptrdiff_t handlers) : handler_slots(handlers) {}
+  explicit Impl(std::ptrdiff_t slots) : slot_count(slots), handler_slots(slots) {}
   DevServerOptions options;
+  std::ptrdiff_t slot_count;
   /// Design note: every connection has a thread, but at most this many run
   /// the handler at once (a few per core): with dozens of busy connections
   /// the rest wait here instead of all contending for two cores, their
@@ -421,14 +421,22 @@ bool read_body(const httplib::Request& req, const httplib::ContentReader& reader
 thread_local bool t_handled = false;
 
 /// How many requests run the handler at once: two per core (a request may
-/// also wait on the database), at least 4. MVT_HANDLER_SLOTS overrides it.
+/// also wait on the database), at least 4.
 std::ptrdiff_t handler_slot_count() {
-  if (const char* v = std::getenv("MVT_HANDLER_SLOTS")) {
-    long n = std::strtol(v, nullptr, 10);
-    if (n >= 1 && n <= 1024) return n;
-  }
   return std::clamp<std::ptrdiff_t>(2 * static_cast<std::ptrdiff_t>(std::thread::hardware_concurrency()), 4, 64);
 }
+
+/// Holds one handler slot for its lifetime.
+class HandlerSlot {
+ public:
+  explicit HandlerSlot(std::counting_semaphore<1024>& slots) : slots_(slots) { slots_.acquire(); }
+  ~HandlerSlot() { slots_.release(); }
+  HandlerSlot(const HandlerSlot&) = delete;
+  HandlerSlot& operator=(const HandlerSlot&) = delete;
+
+ private:
+  std::counting_semaphore<1024>& slots_;
+};
 
 }  // namespace
 
@@ -457,15 +465,11 @@ DevServer::DevServer(DevServerOptions options, RequestHandler handler, RequestLo
   // request's body only on the way to a method handler.
   auto respond = [impl](const httplib::Request& req, httplib::Response& res, RequestBody body) {
     HttpRequest request = to_request(req, std::move(body), impl->options);
-    impl->handler_slots.acquire();
     HttpResponse response;
-    try {
+    {
+      HandlerSlot slot(impl->handler_slots);
       response = impl->handler(request);
-    } catch (...) {
-      impl->handler_slots.release();
-      throw;
     }
-    impl->handler_slots.release();
     res.status = response.status;
     t_handled = response.status >= 400;  // httplib will call the error handler next
     std::string content_type = "text/html; charset=utf-8";
@@ -557,7 +561,7 @@ bool DevServer::serve() {
   // per connection dozens of clients would each bind one: two per handler
   // slot (the requests running, and as many being read or written) keeps
   // the throughput and about a megabyte less memory (bench/server_compare.py).
-  ::mallopt(M_ARENA_MAX, static_cast<int>(2 * handler_slot_count()));
+  ::mallopt(M_ARENA_MAX, static_cast<int>(2 * impl_->slot_count));
   bool ok = impl_->server.listen_after_bind();
   impl_->serving_done = true;
   return ok;

@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP listener of `mvt runserver`: cpp-httplib with a thread per
-// connection (as Django's threaded runserver) and HTTP/1.1 keep-alive, translating to and from HttpRequest/HttpResponse.
+// connection (as Django's threaded runserver) and HTTP/1.1 keep-alive,
+// translating to and from HttpRequest/HttpResponse.
 // httplib.h is included only by dev_server.cpp.
 #include <functional>
 #include <memory>

@@ -107,6 +107,9 @@ std::string url_unquote_plus(std::string_view text);
 std::string url_quote(std::string_view text, std::string_view safe = "/");
 /// quote_plus: as url_quote with space as '+'.
 std::string url_quote_plus(std::string_view text, std::string_view safe = "");
+/// django.utils.encoding.iri_to_uri: url_quote keeping the characters an
+/// IRI may already hold escaped or reserved ("/#%[]=:;$&()+,!?*@'~").
+inline std::string iri_to_uri(std::string_view iri) { return url_quote(iri, "/#%[]=:;$&()+,!?*@'~"); }
 
 /// Parses a Cookie header into a map, as Django's parse_cookie (later
 /// duplicates win, values unquoted).

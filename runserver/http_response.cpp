@@ -109,7 +109,7 @@ void HttpResponse::delete_cookie(const std::string& name, const std::string& pat
 HttpResponse HttpResponse::redirect(const std::string& location, bool permanent) {
   HttpResponse r(permanent ? 301 : 302, "");
   // HttpResponseRedirectBase: Location is iri_to_uri(redirect_to).
-  r.set_header("Location", url_quote(location, "/#%[]=:;$&()+,!?*@'~"));
+  r.set_header("Location", iri_to_uri(location));
   return r;
 }
 

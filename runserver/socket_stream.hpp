@@ -12,7 +12,6 @@
 // copied again). Include only from .cpp files: it pulls in httplib.h.
 #include <httplib.h>
 
-#include <atomic>
 #include <cstddef>
 #include <ctime>
 #include <string>

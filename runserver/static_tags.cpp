@@ -13,9 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// django.utils.encoding.iri_to_uri's safe characters.
-std::string iri_to_uri(const std::string& iri) { return url_quote(iri, "/#%[]=:;$&()+,!?*@'~"); }
-
 // django.templatetags.static.StaticNode.
 class StaticNode : public dtl::Node {
  public:
@@ -66,16 +63,7 @@ class PrefixNode : public dtl::Node {
 dtl::TagCompiler prefix_tag(const std::string& setting) {
   return [prefix = iri_to_uri(setting)](dtl::Parser&, const dtl::Token& token) -> dtl::NodePtr {
     // PrefixNode.handle_token: token.contents.split()
-    std::vector<std::string> tokens;
-    std::size_t i = 0;
-    const std::string& c = token.contents;
-    while (i < c.size()) {
-      while (i < c.size() && std::isspace(static_cast<unsigned char>(c[i]))) ++i;
-      std::size_t j = i;
-      while (j < c.size() && !std::isspace(static_cast<unsigned char>(c[j]))) ++j;
-      if (j > i) tokens.push_back(c.substr(i, j - i));
-      i = j;
-    }
+    std::vector<std::string> tokens = dtl::split_whitespace(token.contents);
     if (tokens.size() > 1 && tokens[1] != "as")
       throw dtl::TemplateSyntaxError("First argument in '" + tokens[0] + "' must be 'as'");
     // Django indexes tokens[2] (an IndexError for a bare "as"): a syntax error here.
