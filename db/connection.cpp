@@ -3,6 +3,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <mutex>
+
 namespace mvt::db {
 
 namespace {
@@ -11,19 +13,22 @@ namespace {
   throw DatabaseError(e.what(), e.getExtendedErrorCode());
 }
 
-/// Column `i` of the current row, read straight from the statement handle
-/// (SQLiteCpp's Column object costs a shared_ptr copy per value).
+/// Column `i` of the current row, read through its sqlite3_value (one API
+/// call per cell rather than three; SQLiteCpp's Column object costs a
+/// shared_ptr copy per value). The value is unprotected, which is safe here:
+/// a Connection is used by one thread at a time (it is opened NOMUTEX).
 SqlValue column_value(sqlite3_stmt* st, int i) {
-  switch (sqlite3_column_type(st, i)) {
-    case SQLITE_INTEGER: return SqlValue(static_cast<std::int64_t>(sqlite3_column_int64(st, i)));
-    case SQLITE_FLOAT: return SqlValue(sqlite3_column_double(st, i));
+  sqlite3_value* v = sqlite3_column_value(st, i);
+  switch (sqlite3_value_type(v)) {
+    case SQLITE_INTEGER: return SqlValue(static_cast<std::int64_t>(sqlite3_value_int64(v)));
+    case SQLITE_FLOAT: return SqlValue(sqlite3_value_double(v));
     case SQLITE_TEXT: {
-      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
-      return SqlValue(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(st, i))));
+      const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+      return SqlValue(std::string(text, static_cast<std::size_t>(sqlite3_value_bytes(v))));
     }
     case SQLITE_BLOB: {
-      const auto* data = static_cast<const char*>(sqlite3_column_blob(st, i));
-      return SqlValue(Blob{std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(st, i)))});
+      const auto* data = static_cast<const char*>(sqlite3_value_blob(v));
+      return SqlValue(Blob{std::string(data, static_cast<std::size_t>(sqlite3_value_bytes(v)))});
     }
     default: return SqlValue();
   }
@@ -45,6 +50,12 @@ std::string quote_identifier(const std::string& name) {
 }
 
 Connection::Connection(const std::filesystem::path& path, int timeout_ms) : path_(path) {
+  // SQLite's memory statistics (on by default) put a process-wide mutex
+  // around every allocation it makes; mvt never reads them, and the dev
+  // server's threads would queue on that lock. This must precede SQLite's
+  // initialisation, so the first connection of the process sets it.
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   try {
     // NOMUTEX: a Connection is used by one thread at a time (the dev server's
     // pool hands each to one request at a time), so SQLite's per-call mutex
@@ -90,16 +101,16 @@ std::int64_t Connection::execute(const std::string& sql, const std::vector<SqlVa
     std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> owner(st, sqlite3_finalize);
     run(st, params, nullptr);
   } else {
-    run(prepare_query(sql), params, nullptr);
+    run(prepare_query(sql).st, params, nullptr);
   }
   return sqlite3_changes64(handle());
 }
 
-sqlite3_stmt* Connection::prepare_query(const std::string& sql) {
+Connection::CachedStatement& Connection::prepare_query(const std::string& sql) {
   auto it = query_cache_.find(sql);
   if (it != query_cache_.end()) {
-    sqlite3_reset(it->second);
-    sqlite3_clear_bindings(it->second);
+    sqlite3_reset(it->second.st);
+    sqlite3_clear_bindings(it->second.st);
     return it->second;
   }
   if (query_cache_.size() > 256) finalize_queries();
@@ -109,16 +120,15 @@ sqlite3_stmt* Connection::prepare_query(const std::string& sql) {
     sqlite3_finalize(st);
     throw DatabaseError(sqlite3_errmsg(handle()), sqlite3_extended_errcode(handle()));
   }
-  query_cache_.emplace(sql, st);
-  return st;
+  return query_cache_.emplace(sql, CachedStatement{st, 0}).first->second;
 }
 
 void Connection::finalize_queries() {
-  for (auto& [sql, st] : query_cache_) sqlite3_finalize(st);
+  for (auto& [sql, cached] : query_cache_) sqlite3_finalize(cached.st);
   query_cache_.clear();
 }
 
-void Connection::run(sqlite3_stmt* st, const std::vector<SqlValue>& params, std::vector<SqlRow>* rows) {
+std::size_t Connection::run(sqlite3_stmt* st, const std::vector<SqlValue>& params, std::vector<SqlValue>* cells) {
   auto fail = [&](int rc) {
     std::string message = sqlite3_errmsg(handle());
     int code = sqlite3_extended_errcode(handle());
@@ -145,21 +155,39 @@ void Connection::run(sqlite3_stmt* st, const std::vector<SqlValue>& params, std:
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) break;
     if (rc != SQLITE_ROW) fail(rc);
-    if (!rows) continue;
-    SqlRow row;
-    row.reserve(static_cast<std::size_t>(n));
-    for (int c = 0; c < n; ++c) row.push_back(column_value(st, c));
-    rows->push_back(std::move(row));
+    if (!cells) continue;
+    for (int c = 0; c < n; ++c) cells->push_back(column_value(st, c));
   }
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);  // the bound texts point into `params`
+  return static_cast<std::size_t>(n);
+}
+
+std::size_t Connection::run_cached(const std::string& sql, const std::vector<SqlValue>& params,
+                                   std::vector<SqlValue>& cells) {
+  CachedStatement& cached = prepare_query(sql);
+  cells.reserve(cached.last_cells);
+  const std::size_t columns = run(cached.st, params, &cells);
+  cached.last_cells = cells.size();
+  return columns;
+}
+
+SqlRows Connection::query_rows(const std::string& sql, const std::vector<SqlValue>& params) {
+  // Cached: sqlite3_prepare_v2 statements re-prepare themselves after a
+  // schema change, and run() always resets the statement.
+  std::vector<SqlValue> cells;
+  const std::size_t columns = run_cached(sql, params, cells);
+  return SqlRows(columns, std::move(cells));
 }
 
 std::vector<SqlRow> Connection::query(const std::string& sql, const std::vector<SqlValue>& params) {
-  // Cached: sqlite3_prepare_v2 statements re-prepare themselves after a
-  // schema change, and run() always resets the statement.
+  std::vector<SqlValue> cells;
+  const std::size_t columns = run_cached(sql, params, cells);
   std::vector<SqlRow> rows;
-  run(prepare_query(sql), params, &rows);
+  if (columns == 0) return rows;
+  rows.reserve(cells.size() / columns);
+  for (auto it = cells.begin(); it != cells.end(); it += static_cast<long>(columns))
+    rows.emplace_back(std::make_move_iterator(it), std::make_move_iterator(it + static_cast<long>(columns)));
   return rows;
 }
 

@@ -80,6 +80,9 @@ class Connection {
   std::int64_t execute(const std::string& sql, const std::vector<SqlValue>& params = {});
   /// Runs a query and returns every row. Throws DatabaseError.
   std::vector<SqlRow> query(const std::string& sql, const std::vector<SqlValue>& params = {});
+  /// Runs a query and returns its rows in one flat block (what the dev
+  /// server's reads use). Throws DatabaseError.
+  SqlRows query_rows(const std::string& sql, const std::vector<SqlValue>& params = {});
   /// The first row of a query, or nullopt.
   std::optional<SqlRow> query_one(const std::string& sql, const std::vector<SqlValue>& params = {});
   /// Names of the columns a query returns.
@@ -116,17 +119,26 @@ class Connection {
   const std::filesystem::path& path() const { return path_; }
 
  private:
+  /// A prepared statement kept for reuse, with the number of cells its last
+  /// run returned (the next run reserves that many).
+  struct CachedStatement {
+    sqlite3_stmt* st = nullptr;
+    std::size_t last_cells = 0;
+  };
   /// The cached statement for `sql` (reset, bindings cleared).
-  sqlite3_stmt* prepare_query(const std::string& sql);
+  CachedStatement& prepare_query(const std::string& sql);
+  /// Runs a cached query, appending its cells to `cells`; returns the column count.
+  std::size_t run_cached(const std::string& sql, const std::vector<SqlValue>& params, std::vector<SqlValue>& cells);
   void finalize_queries();
-  /// Binds `params`, steps `st` to the end (collecting its rows into `rows`
-  /// when given) and resets it. Throws DatabaseError.
-  void run(sqlite3_stmt* st, const std::vector<SqlValue>& params, std::vector<SqlRow>* rows);
+  /// Binds `params`, steps `st` to the end (appending the cells of its rows,
+  /// row-major, to `cells` when given) and resets it. Returns the statement's
+  /// column count. Throws DatabaseError.
+  std::size_t run(sqlite3_stmt* st, const std::vector<SqlValue>& params, std::vector<SqlValue>* cells);
   std::filesystem::path path_;
   std::unique_ptr<SQLite::Database> db_;
   // Statements by SQL, run through the C API (SQLiteCpp's Column costs a
   // shared_ptr copy per value).
-  std::map<std::string, sqlite3_stmt*> query_cache_;
+  std::map<std::string, CachedStatement> query_cache_;
 };
 
 /// A transaction: BEGIN on construction, ROLLBACK on destruction unless

@@ -3,7 +3,9 @@
 // parameters and result columns use it; converting to and from a field's
 // Python-level type is the caller's business (Django's get_db_prep_value /
 // from_db_value).
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -48,6 +50,52 @@ class SqlValue {
 };
 
 using SqlRow = std::vector<SqlValue>;
+
+/// The rows of one query result, stored as one row-major array of cells: one
+/// allocation per result instead of one per row (a list page reads hundreds
+/// of rows per request). A row is a span of its cells, valid until the next
+/// append.
+class SqlRows {
+ public:
+  using Row = std::span<const SqlValue>;
+
+  SqlRows() = default;
+  /// Rows of `columns` cells each, taken from `cells` (row-major; its size
+  /// must be a multiple of `columns`).
+  SqlRows(std::size_t columns, std::vector<SqlValue> cells) : columns_(columns), cells_(std::move(cells)) {}
+
+  std::size_t size() const { return columns_ ? cells_.size() / columns_ : 0; }
+  bool empty() const { return cells_.empty(); }
+  std::size_t columns() const { return columns_; }
+  Row operator[](std::size_t i) const { return Row(cells_.data() + i * columns_, columns_); }
+  /// Appends a row; every row must have the same number of cells.
+  void push_back(Row row) {
+    columns_ = row.size();
+    cells_.insert(cells_.end(), row.begin(), row.end());
+  }
+
+  /// Iterates the rows in order.
+  class const_iterator {
+   public:
+    const_iterator(const SqlRows* rows, std::size_t i) : rows_(rows), i_(i) {}
+    Row operator*() const { return (*rows_)[i_]; }
+    const_iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator==(const const_iterator& o) const { return i_ == o.i_; }
+
+   private:
+    const SqlRows* rows_;
+    std::size_t i_;
+  };
+  const_iterator begin() const { return {this, 0}; }
+  const_iterator end() const { return {this, size()}; }
+
+ private:
+  std::size_t columns_ = 0;
+  std::vector<SqlValue> cells_;
+};
 
 /// SQL text with its bound parameters, in order ("?" placeholders).
 struct SqlQuery {

@@ -70,9 +70,9 @@ db::Connection& thread_connection(const std::filesystem::path& path) {
   return *conn;
 }
 
-std::vector<db::SqlRow> DataSession::fetch(const db::SqlQuery& q) const {
+db::SqlRows DataSession::fetch(const db::SqlQuery& q) const {
   ++queries_;
-  return connection().query(q.sql, q.params);
+  return connection().query_rows(q.sql, q.params);
 }
 
 std::int64_t DataSession::count(const db::SqlQuery& q) const {

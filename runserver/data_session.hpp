@@ -54,7 +54,7 @@ class DataSession {
   const ValueSettings& settings() const { return settings_; }
 
   /// Runs a SELECT and returns its rows. Throws db::DatabaseError.
-  std::vector<db::SqlRow> fetch(const db::SqlQuery& q) const;
+  db::SqlRows fetch(const db::SqlQuery& q) const;
   /// Runs a SELECT COUNT(*) and returns the count.
   std::int64_t count(const db::SqlQuery& q) const;
   /// Runs any statement; returns the number of changed rows.

@@ -271,32 +271,40 @@ std::string format_duration(std::int64_t us) {
   return out;
 }
 
-dtl::Value from_db_value(const FieldDef& f, const db::SqlValue& v, const ValueSettings& s) {
+dtl::Value from_db_value(const FieldDef& f, const db::SqlValue& v, const ValueSettings& s,
+                         const std::shared_ptr<const void>& owner) {
   if (v.is_null()) return dtl::Value::none();
+  // A TEXT cell is read in place (`text`): a list page converts every cell it
+  // shows, and a copy per cell was a third of its allocations.
+  std::string converted;
+  auto text = [&]() -> const std::string& {
+    if (v.is_text()) return v.as_text();
+    if (converted.empty()) converted = v.to_text();
+    return converted;
+  };
   switch (f.type) {
     case FieldType::BooleanField:
-      return dtl::Value::boolean(v.is_int() ? v.as_int() != 0 : v.to_text() == "1" || v.to_text() == "true");
+      return dtl::Value::boolean(v.is_int() ? v.as_int() != 0 : text() == "1" || text() == "true");
     case FieldType::FloatField:
       if (v.is_int()) return dtl::Value::real(static_cast<double>(v.as_int()));
       if (v.is_real()) return dtl::Value::real(v.as_real());
-      return dtl::Value::real(std::strtod(v.to_text().c_str(), nullptr));
+      return dtl::Value::real(std::strtod(text().c_str(), nullptr));
     case FieldType::DecimalField: {
-      std::string text = v.is_real() ? dtl::python_float_repr(v.as_real()) : v.to_text();
-      auto d = dtl::Decimal::parse(text);
-      if (!d) return dtl::Value::string(text);
+      std::string decimal_text = v.is_real() ? dtl::python_float_repr(v.as_real()) : text();
+      auto d = dtl::Decimal::parse(decimal_text);
+      if (!d) return dtl::Value::string(decimal_text);
       if (f.decimal_places) *d = d->quantize_half_up(-*f.decimal_places);
       return dtl::Value::decimal(*d);
     }
     case FieldType::DateField: {
       dtl::Date d;
-      std::string t = v.to_text().substr(0, 10);
-      return parse_date_text(t, d) ? dtl::Value::date(d) : dtl::Value::string(v.to_text());
+      return parse_date_text(text().substr(0, 10), d) ? dtl::Value::date(d) : dtl::Value::string(text());
     }
     case FieldType::DateTimeField: {
       dtl::DateTime dt;
-      if (!parse_datetime_text(v.to_text(), dt)) {
+      if (!parse_datetime_text(text(), dt)) {
         dtl::Date d;
-        if (!parse_date_text(v.to_text(), d)) return dtl::Value::string(v.to_text());
+        if (!parse_date_text(text(), d)) return dtl::Value::string(text());
         dt.date = d;
       }
       if (s.use_tz && !dt.aware) dt.aware = true;  // stored in UTC
@@ -304,25 +312,25 @@ dtl::Value from_db_value(const FieldDef& f, const db::SqlValue& v, const ValueSe
     }
     case FieldType::TimeField: {
       dtl::Time t;
-      return parse_time_text(v.to_text(), t) ? dtl::Value::time(t) : dtl::Value::string(v.to_text());
+      return parse_time_text(text(), t) ? dtl::Value::time(t) : dtl::Value::string(text());
     }
     case FieldType::DurationField:  // a datetime.timedelta
-      return timedelta_value(v.is_int() ? v.as_int() : std::stoll(v.to_text()));
+      return timedelta_value(v.is_int() ? v.as_int() : std::stoll(text()));
     case FieldType::UUIDField: {  // a uuid.UUID
-      std::string h = v.to_text();
-      if (auto u = uuid_value(h)) return *u;
-      return dtl::Value::string(h);
+      if (auto u = uuid_value(text())) return *u;
+      return dtl::Value::string(text());
     }
     case FieldType::JSONField:
       try {
-        return json_to_value(nlohmann::ordered_json::parse(v.to_text()));
+        return json_to_value(nlohmann::ordered_json::parse(text()));
       } catch (const nlohmann::json::exception&) {
-        return dtl::Value::string(v.to_text());
+        return dtl::Value::string(text());
       }
     default:
       if (v.is_int()) return dtl::Value::integer(v.as_int());
       if (v.is_real()) return dtl::Value::real(v.as_real());
-      return dtl::Value::string(v.to_text());
+      if (owner && v.is_text()) return dtl::Value::string(dtl::String(owner, &v.as_text()));  // aliasing: no copy
+      return dtl::Value::string(text());
   }
 }
 

@@ -4,6 +4,7 @@
 // with the SQLite backend's storage formats (SPEC §2): datetimes as UTC text
 // when USE_TZ, booleans 0/1, UUIDs as 32 hex digits, decimals quantized to
 // decimal_places on read, durations as microseconds, JSON as text.
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -24,8 +25,11 @@ class FieldValueError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// The template value of a stored column value (NULL → None).
-dtl::Value from_db_value(const models::FieldDef& field, const db::SqlValue& v, const ValueSettings& s);
+/// The template value of a stored column value (NULL → None). With `owner`
+/// (whatever keeps `v` alive and unchanged, e.g. the result batch holding the
+/// row), a str value shares the text of `v` instead of copying it.
+dtl::Value from_db_value(const models::FieldDef& field, const db::SqlValue& v, const ValueSettings& s,
+                         const std::shared_ptr<const void>& owner = nullptr);
 
 /// The stored form of a template/Python-level value for the field
 /// (to_python + get_db_prep_value); None → NULL. Strings are parsed as the

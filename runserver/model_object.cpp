@@ -192,11 +192,12 @@ void load_to_many(ResultBatch& b, const std::string& accessor, const ToMany& tm)
     q.params = chunk;
     auto rows = data.fetch(q);
     std::vector<std::string> owners;
-    for (auto& row : rows) {
+    db::SqlRows own_rows;  // filled before any instance of rb exists (they share its cells)
+    for (auto row : rows) {
       owners.push_back(key_of(row[0]));
-      row.erase(row.begin());
-      rb->rows.push_back(std::move(row));
+      own_rows.push_back(row.subspan(1));
     }
+    rb->rows = std::move(own_rows);
     for (std::size_t i = 0; i < rb->rows.size(); ++i) cache[owners[i]].push_back(make_instance(rb, i));
   }
 }
@@ -273,8 +274,10 @@ std::shared_ptr<ResultBatch> run_query(const ObjectEnv& env, const db::QuerySet&
   return b;
 }
 
-dtl::Value make_instance(std::shared_ptr<ResultBatch> batch, std::size_t index) {
-  return dtl::Value::object(std::make_shared<ModelInstance>(std::move(batch), index));
+dtl::Value make_instance(const std::shared_ptr<ResultBatch>& batch, std::size_t index) {
+  while (batch->instances.size() <= index) batch->instances.emplace_back(batch.get(), batch->instances.size());
+  // Aliasing: the value points at the instance and owns the batch.
+  return dtl::Value::object(dtl::ObjectPtr(batch, &batch->instances[index]));
 }
 
 std::vector<dtl::Value> batch_instances(const std::shared_ptr<ResultBatch>& batch) {
@@ -284,13 +287,21 @@ std::vector<dtl::Value> batch_instances(const std::shared_ptr<ResultBatch>& batc
   return out;
 }
 
+std::shared_ptr<ResultBatch> ModelInstance::batch() const { return batch_->shared_from_this(); }
+const models::ModelDef& ModelInstance::model() const { return *batch_->model; }
+std::string ModelInstance::type_name() const { return batch_->model->name; }
+const db::SqlValue& ModelInstance::pk() const { return raw(*batch_->model->pk()); }
+
 const db::SqlValue& ModelInstance::raw(const FieldDef& f) const {
   int c = batch_->column_of(f);
   return c < 0 ? kNull : batch_->rows[index_][static_cast<std::size_t>(c)];
 }
 
 dtl::Value ModelInstance::field_value(const FieldDef& f) const {
-  return from_db_value(f, raw(f), batch_->env->data().settings());
+  // The batch's rows never change once it has instances, so a str field can
+  // share its row's text.
+  const db::SqlValue& v = raw(f);
+  return from_db_value(f, v, batch_->env->data().settings(), v.is_text() ? batch() : nullptr);
 }
 
 dtl::Value ModelInstance::forward(const FieldDef& f) const {
@@ -325,7 +336,7 @@ std::optional<dtl::Value> ModelInstance::resolve(std::string_view name) const {
   if (name == "pk") return field_value(*m.pk());
   if (const FieldDef* f = m.field(name)) {
     if (f->many_to_many())
-      return dtl::Value::object(std::make_shared<RelatedManager>(batch_, index_, std::string(name)));
+      return dtl::Value::object(std::make_shared<RelatedManager>(batch(), index_, std::string(name)));
     if (f->is_relation()) return forward(*f);
     if (f->type == models::FieldType::FileField || f->type == models::FieldType::ImageField)
       return field_file_value(f->name, field_value(*f), batch_->env->data().settings());
@@ -336,7 +347,7 @@ std::optional<dtl::Value> ModelInstance::resolve(std::string_view name) const {
     return from_db_value(target ? *target : *f, raw(*f), batch_->env->data().settings());
   }
   if (name == "get_absolute_url") {
-    auto url = batch_->env->render_model_template(m, make_instance(batch_, index_), ModelTemplateKind::AbsoluteUrl);
+    auto url = batch_->env->render_model_template(m, make_instance(batch(), index_), ModelTemplateKind::AbsoluteUrl);
     if (!url) return std::nullopt;
     return dtl::Value::string(*url);
   }
@@ -351,16 +362,16 @@ std::optional<dtl::Value> ModelInstance::resolve(std::string_view name) const {
   auto tm = find_to_many(*batch_, name);
   if (!tm) return std::nullopt;
   if (tm->one_to_one) {
-    RelatedManager mgr(batch_, index_, std::string(name));
+    RelatedManager mgr(batch(), index_, std::string(name));
     auto first = mgr.resolve("first");
     if (!first || first->is_none()) return std::nullopt;  // RelatedObjectDoesNotExist
     return first;
   }
-  return dtl::Value::object(std::make_shared<RelatedManager>(batch_, index_, std::string(name)));
+  return dtl::Value::object(std::make_shared<RelatedManager>(batch(), index_, std::string(name)));
 }
 
 std::string ModelInstance::str() const {
-  auto s = batch_->env->render_model_template(*batch_->model, make_instance(batch_, index_), ModelTemplateKind::Str);
+  auto s = batch_->env->render_model_template(*batch_->model, make_instance(batch(), index_), ModelTemplateKind::Str);
   if (s) return *s;
   return batch_->model->name + " object (" + (pk().is_null() ? "None" : pk().to_text()) + ")";
 }
@@ -378,7 +389,7 @@ dtl::Value ModelInstance::to_json_value() const {
   std::vector<std::pair<std::string, dtl::Value>> items;
   for (const auto& f : batch_->model->fields) {
     if (f.many_to_many()) {
-      RelatedManager mgr(batch_, index_, f.name);
+      RelatedManager mgr(batch(), index_, f.name);
       std::vector<dtl::Value> keys;
       if (auto l = mgr.resolve("all")) {
         const auto& all = static_cast<const RelatedManager&>(l->as_object());

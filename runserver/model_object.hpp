@@ -11,6 +11,7 @@
 // query (`WHERE fk IN (...)`) and cached there — a list of 100 posts showing
 // `post.author.username` and `post.comments.count` costs three queries, not
 // 201. Related instances form batches of their own, so chains stay batched.
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -37,18 +38,54 @@ class ObjectEnv {
                                                            ModelTemplateKind kind) const = 0;
 };
 
-/// The rows of one query and the relations loaded for all of them.
-struct ResultBatch {
+struct ResultBatch;
+
+/// One model instance: a row of a ResultBatch, which owns it (a template
+/// value holding the instance shares ownership of the whole batch).
+class ModelInstance : public dtl::Object {
+ public:
+  ModelInstance(ResultBatch* batch, std::size_t index) : batch_(batch), index_(index) {}
+
+  std::optional<dtl::Value> resolve(std::string_view name) const override;
+  std::string str() const override;
+  std::optional<bool> equals(const dtl::Value& other) const override;
+  std::string type_name() const override;
+
+  const models::ModelDef& model() const;
+  /// A field's value in its template form (None for NULL).
+  dtl::Value field_value(const models::FieldDef& f) const;
+  /// The stored value of a concrete field's column.
+  const db::SqlValue& raw(const models::FieldDef& f) const;
+  /// The primary key's stored value.
+  const db::SqlValue& pk() const;
+  /// The instance's fields by name as Django REST framework's ModelSerializer
+  /// renders them (relations as their key, many-to-many as key lists).
+  dtl::Value to_json_value() const;
+
+ private:
+  dtl::Value forward(const models::FieldDef& f) const;
+  /// Shared ownership of the batch, for the objects made from this instance.
+  std::shared_ptr<ResultBatch> batch() const;
+  ResultBatch* batch_;
+  std::size_t index_;
+};
+
+/// The rows of one query and the relations loaded for all of them. Always
+/// owned by a shared_ptr (run_query): its instances hand out shares of it.
+struct ResultBatch : std::enable_shared_from_this<ResultBatch> {
   const ObjectEnv* env = nullptr;
   const models::ModelDef* model = nullptr;
   std::vector<const models::FieldDef*> columns;  // the model's concrete fields, in SELECT order
-  std::vector<db::SqlRow> rows;
+  db::SqlRows rows;
   /// Forward relations: field name -> target pk (as text) -> instance.
   std::map<std::string, std::map<std::string, dtl::Value>> forward;
   /// To-many relations: accessor -> own pk (as text) -> instances.
   std::map<std::string, std::map<std::string, std::vector<dtl::Value>>> related;
   /// To-many counts loaded without the rows: accessor -> own pk -> count.
   std::map<std::string, std::map<std::string, std::int64_t>> related_counts;
+  /// The instance of each row made so far, in row order (a deque: made as
+  /// asked for, and never moved once made). No allocation per instance.
+  std::deque<ModelInstance> instances;
 
   /// Column index of a field, or -1.
   int column_of(const models::FieldDef& f) const;
@@ -58,38 +95,11 @@ struct ResultBatch {
 /// match nothing).
 std::shared_ptr<ResultBatch> run_query(const ObjectEnv& env, const db::QuerySet& qs);
 
-/// The instance for row `index` of a batch.
-dtl::Value make_instance(std::shared_ptr<ResultBatch> batch, std::size_t index);
+/// The instance for row `index` of a batch (the same object each time).
+dtl::Value make_instance(const std::shared_ptr<ResultBatch>& batch, std::size_t index);
 
 /// Every instance of a batch, in row order.
 std::vector<dtl::Value> batch_instances(const std::shared_ptr<ResultBatch>& batch);
-
-/// One model instance.
-class ModelInstance : public dtl::Object {
- public:
-  ModelInstance(std::shared_ptr<ResultBatch> batch, std::size_t index) : batch_(std::move(batch)), index_(index) {}
-
-  std::optional<dtl::Value> resolve(std::string_view name) const override;
-  std::string str() const override;
-  std::optional<bool> equals(const dtl::Value& other) const override;
-  std::string type_name() const override { return batch_->model->name; }
-
-  const models::ModelDef& model() const { return *batch_->model; }
-  /// A field's value in its template form (None for NULL).
-  dtl::Value field_value(const models::FieldDef& f) const;
-  /// The stored value of a concrete field's column.
-  const db::SqlValue& raw(const models::FieldDef& f) const;
-  /// The primary key's stored value.
-  const db::SqlValue& pk() const { return raw(*batch_->model->pk()); }
-  /// The instance's fields by name as Django REST framework's ModelSerializer
-  /// renders them (relations as their key, many-to-many as key lists).
-  dtl::Value to_json_value() const;
-
- private:
-  dtl::Value forward(const models::FieldDef& f) const;
-  std::shared_ptr<ResultBatch> batch_;
-  std::size_t index_;
-};
 
 /// A lazily evaluated queryset (ListView's object_list, a related manager's
 /// all()): runs its query on first iteration, len() or truth test; `count`

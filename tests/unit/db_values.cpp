@@ -108,3 +108,33 @@ TEST_CASE("the connection: parameters, transactions, introspection", "[db][conne
         "does not have a corresponding value in a.id.");
   CHECK_THROWS_AS(c.execute("INSERT INTO a (name) VALUES (NULL)"), DatabaseError);
 }
+
+TEST_CASE("query_rows: every type in one flat block, the same rows as query", "[db][connection]") {
+  Connection c(":memory:");
+  c.execute_script("CREATE TABLE t (id integer PRIMARY KEY, name text, score real, data blob, note text)");
+  c.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?)", {1, "a title longer than fifteen", 1.5, Blob{"\x01\x02"}, nullptr});
+  c.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?)", {2, "b", 2.0, Blob{""}, "n"});
+  const std::string sql = "SELECT id, name, score, data, note FROM t ORDER BY id";
+  for (int run = 0; run < 2; ++run) {  // the second run reuses the statement and its size hint
+    SqlRows rows = c.query_rows(sql);
+    REQUIRE(rows.size() == 2);
+    CHECK(rows.columns() == 5);
+    CHECK(rows[0][0].as_int() == 1);
+    CHECK(rows[0][1].as_text() == "a title longer than fifteen");
+    CHECK(rows[0][2].as_real() == 1.5);
+    CHECK(rows[0][3].as_blob().bytes == "\x01\x02");
+    CHECK(rows[0][4].is_null());
+    CHECK(rows[1][4].as_text() == "n");
+    std::vector<SqlRow> copied;
+    for (auto row : rows) copied.emplace_back(row.begin(), row.end());
+    CHECK(copied == c.query(sql));
+  }
+  SqlRows none = c.query_rows("SELECT id FROM t WHERE id > ?", {5});
+  CHECK(none.empty());
+  CHECK(none.size() == 0);
+  CHECK(none.begin() == none.end());
+  SqlRows built;
+  built.push_back(c.query_rows(sql)[1]);
+  REQUIRE(built.size() == 1);
+  CHECK(built[0][1].as_text() == "b");
+}

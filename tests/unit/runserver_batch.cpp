@@ -115,3 +115,27 @@ TEST_CASE("reverse relations in a detail page load in one query each") {
   ctx.set("p", post);
   CHECK(tmpl->render(ctx) == "2 cc True 2 Post object (2)");
 }
+
+TEST_CASE("instances belong to their batch: one object per row, str fields share the row's text") {
+  auto reg = registry();
+  Env env(reg, make_db(3));
+  dtl::Value title, same_row, first;
+  const std::string* cell = nullptr;
+  {
+    auto batch = run_query(env, db::QuerySet(reg, *reg.get("blog.Post")));
+    REQUIRE(batch->rows.size() == 3);
+    auto items = batch_instances(batch);
+    REQUIRE(items.size() == 3);
+    first = items[0];
+    same_row = make_instance(batch, 0);
+    CHECK(&same_row.as_object() == &first.as_object());  // made once, then shared
+    CHECK(&make_instance(batch, 2).as_object() == &items[2].as_object());
+    title = *first.as_object().resolve("title");
+    cell = &batch->rows[0][1].as_text();
+  }  // the batch, its query set and the other values are gone
+  REQUIRE(title.is_string());
+  CHECK(&title.as_string() == cell);  // no copy of the text...
+  CHECK(title.as_string() == "p1");   // ...and still alive: the value shares ownership of the batch
+  CHECK(first.as_object().resolve("pk")->as_int() == 1);
+  CHECK(dtl::equals(first, same_row));
+}
