@@ -26,7 +26,9 @@ struct RenderState {
 
 std::string Template::render(Context& ctx) const {
   std::string out;
+  out.reserve(last_size_.load(std::memory_order_relaxed));
   render(ctx, out);
+  last_size_.store(out.size(), std::memory_order_relaxed);
   return out;
 }
 

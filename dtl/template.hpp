@@ -1,5 +1,7 @@
 #pragma once
 // dtl::Template — a compiled template (django.template.base.Template).
+#include <atomic>
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -26,6 +28,12 @@ class Template {
   void render(Context& ctx, std::string& out) const;
   /// Renders the node list in the current render state (used by extends).
   void render_nodelist(Context& ctx, std::string& out) const { nodelist.render(ctx, out); }
+
+ private:
+  // The size of the last output of render(ctx): the next output is reserved
+  // at that size, so a page of kilobytes is not grown (and copied) step by
+  // step. Shared by the threads rendering this template; only a hint.
+  mutable std::atomic<std::size_t> last_size_{0};
 };
 
 }  // namespace dtl
