@@ -690,3 +690,37 @@ def test_a_body_without_content_length_is_empty_as_django(site):
         c.sendall(b"POST /about/ HTTP/1.1\r\n" + head + b"Connection: close\r\n\r\n")
         answer = recv_until_closed(c)
     assert answer.startswith(b"HTTP/1.1 405 "), answer[:200]
+
+
+def _environ(pid):
+    """The process's environment as the kernel holds it (glibc writes NULs
+    into GLIBC_TUNABLES where its tunables are separated by ':')."""
+    with open(f"/proc/{pid}/environ", "rb") as f:
+        return f.read()
+
+
+def _comm(pid):
+    with open(f"/proc/{pid}/comm") as f:
+        return f.read().strip()
+
+
+def test_runserver_runs_with_a_larger_malloc_cache(site, tmp_path):
+    """runserver re-executes itself once with glibc's per-thread cache enlarged
+    (cli/malloc_tuning.hpp): same process, same name, still serving. A
+    tcache_count the user set is left as it is, other tunables are kept."""
+    root, s = site
+    assert b"\0GLIBC_TUNABLES=glibc.malloc.tcache_count=1024\0" in b"\0" + _environ(s.proc.pid)
+    assert _comm(s.proc.pid) == "mvt"  # not "exe": ps and pkill see mvt
+    assert s.request("GET", "/1/")[0] == 200
+    # The user's own settings: another tunable is kept, their count wins.
+    other = Server(root, env=clean_env(GLIBC_TUNABLES="glibc.malloc.mxfast=64"))
+    mine = Server(root, env=clean_env(GLIBC_TUNABLES="glibc.malloc.tcache_count=16"))
+    try:
+        assert re.search(rb"GLIBC_TUNABLES=glibc\.malloc\.mxfast=64[:\0]glibc\.malloc\.tcache_count=1024\0",
+                         _environ(other.proc.pid))
+        assert b"GLIBC_TUNABLES=glibc.malloc.tcache_count=16\0" in _environ(mine.proc.pid)
+        assert b"tcache_count=1024" not in _environ(mine.proc.pid)
+        assert other.request("GET", "/1/")[0] == 200 and mine.request("GET", "/1/")[0] == 200
+    finally:
+        other.stop()
+        mine.stop()
