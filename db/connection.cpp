@@ -13,24 +13,27 @@ namespace {
   throw DatabaseError(e.what(), e.getExtendedErrorCode());
 }
 
-/// Column `i` of the current row, read through its sqlite3_value (one API
-/// call per cell rather than three; SQLiteCpp's Column object costs a
-/// shared_ptr copy per value). The value is unprotected, which is safe here:
-/// a Connection is used by one thread at a time (it is opened NOMUTEX).
-SqlValue column_value(sqlite3_stmt* st, int i) {
+/// Appends column `i` of the current row to `cells`, read through its
+/// sqlite3_value (one API call per cell rather than three; SQLiteCpp's Column
+/// object costs a shared_ptr copy per value) and built in place. The value is
+/// unprotected, which is safe here: a Connection is used by one thread at a
+/// time (it is opened NOMUTEX).
+void append_column(std::vector<SqlValue>& cells, sqlite3_stmt* st, int i) {
   sqlite3_value* v = sqlite3_column_value(st, i);
   switch (sqlite3_value_type(v)) {
-    case SQLITE_INTEGER: return SqlValue(static_cast<std::int64_t>(sqlite3_value_int64(v)));
-    case SQLITE_FLOAT: return SqlValue(sqlite3_value_double(v));
+    case SQLITE_INTEGER: cells.emplace_back(static_cast<std::int64_t>(sqlite3_value_int64(v))); return;
+    case SQLITE_FLOAT: cells.emplace_back(sqlite3_value_double(v)); return;
     case SQLITE_TEXT: {
       const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(v));
-      return SqlValue(std::string(text, static_cast<std::size_t>(sqlite3_value_bytes(v))));
+      cells.emplace_back(text, static_cast<std::size_t>(sqlite3_value_bytes(v)));
+      return;
     }
     case SQLITE_BLOB: {
       const auto* data = static_cast<const char*>(sqlite3_value_blob(v));
-      return SqlValue(Blob{std::string(data, static_cast<std::size_t>(sqlite3_value_bytes(v)))});
+      cells.emplace_back(Blob{std::string(data, static_cast<std::size_t>(sqlite3_value_bytes(v)))});
+      return;
     }
-    default: return SqlValue();
+    default: cells.emplace_back(); return;
   }
 }
 
@@ -156,7 +159,7 @@ std::size_t Connection::run(sqlite3_stmt* st, const std::vector<SqlValue>& param
     if (rc == SQLITE_DONE) break;
     if (rc != SQLITE_ROW) fail(rc);
     if (!cells) continue;
-    for (int c = 0; c < n; ++c) cells->push_back(column_value(st, c));
+    for (int c = 0; c < n; ++c) append_column(*cells, st, c);
   }
   sqlite3_reset(st);
   sqlite3_clear_bindings(st);  // the bound texts point into `params`

@@ -29,6 +29,8 @@ class SqlValue {
   SqlValue(std::string s) : v_(std::move(s)) {}
   SqlValue(const char* s) : v_(std::string(s)) {}
   SqlValue(Blob b) : v_(std::move(b)) {}
+  /// TEXT of `size` bytes at `data`, built in place (no temporary string).
+  SqlValue(const char* data, std::size_t size) : v_(std::in_place_index<3>, data, size) {}
 
   bool is_null() const { return v_.index() == 0; }
   bool is_int() const { return v_.index() == 1; }

@@ -414,12 +414,16 @@ dtl::Value ModelInstance::to_json_value() const {
 // --- QuerySetObject ---------------------------------------------------------
 
 const std::vector<dtl::Value>& QuerySetObject::items() const {
-  if (!cache_) cache_ = batch_instances(run_query(*env_, qs_));
-  return *cache_;
+  if (!list_) {
+    auto data = std::make_shared<dtl::ListData>();
+    data->items = batch_instances(run_query(*env_, qs_));
+    list_ = std::move(data);
+  }
+  return list_->items;
 }
 
 std::int64_t QuerySetObject::count() const {
-  if (cache_) return static_cast<std::int64_t>(cache_->size());
+  if (list_) return static_cast<std::int64_t>(list_->items.size());
   if (qs_.is_empty()) return 0;
   return env_->data().count(qs_.count_sql());
 }
@@ -428,14 +432,15 @@ std::optional<dtl::Value> QuerySetObject::resolve(std::string_view name) const {
   if (name == "all") return dtl::Value::object(std::make_shared<QuerySetObject>(*env_, qs_));
   if (name == "count") return dtl::Value::integer(count());
   if (name == "exists") {
-    if (cache_) return dtl::Value::boolean(!cache_->empty());
+    if (list_) return dtl::Value::boolean(!list_->items.empty());
     auto one = QuerySetObject(*env_, qs_.slice(0, 1));
     return dtl::Value::boolean(!one.items().empty());
   }
   if (name == "first" || name == "last") {
-    if (cache_) {
-      if (cache_->empty()) return dtl::Value::none();
-      return name == "first" ? cache_->front() : cache_->back();
+    if (list_) {
+      const auto& l = list_->items;
+      if (l.empty()) return dtl::Value::none();
+      return name == "first" ? l.front() : l.back();
     }
     const auto& l = items();
     if (l.empty()) return dtl::Value::none();
@@ -465,11 +470,7 @@ bool QuerySetObject::truthy() const { return !items().empty(); }
 std::optional<std::size_t> QuerySetObject::length() const { return items().size(); }
 
 std::optional<dtl::List> QuerySetObject::iterate() const {
-  if (!list_) {
-    auto data = std::make_shared<dtl::ListData>();
-    data->items = items();
-    list_ = data;
-  }
+  items();
   return list_;
 }
 

@@ -124,8 +124,7 @@ class QuerySetObject : public dtl::Object {
  private:
   const ObjectEnv* env_;
   db::QuerySet qs_;
-  mutable std::optional<std::vector<dtl::Value>> cache_;
-  mutable dtl::List list_;
+  mutable dtl::List list_;  // the evaluated instances, once the query has run
 };
 
 }  // namespace mvt::runserver
