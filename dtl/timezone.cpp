@@ -103,7 +103,9 @@ DateTime localtime(const DateTime& aware, const TimeZone* tz) {
   if (!aware.aware || !tz) return aware;
   std::int64_t utc = wall_seconds(aware) - aware.utc_offset;
   auto info = tz->at_utc(utc);
-  DateTime out = from_wall(utc + info.offset, aware.time.microsecond);
+  // Same offset (UTC stored and shown in UTC, the usual case): the wall time
+  // stays; only the zone is attached. No calendar conversion.
+  DateTime out = info.offset == aware.utc_offset ? aware : from_wall(utc + info.offset, aware.time.microsecond);
   out.aware = true;
   out.utc_offset = info.offset;
   out.zone = tz;
