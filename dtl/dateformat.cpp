@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "dtl/errors.hpp"
+#include "dtl/text.hpp"
 #include "dtl/timezone.hpp"
 
 namespace dtl {
@@ -15,8 +16,8 @@ namespace {
 const char* const kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
                                "July",    "August",   "September", "October", "November", "December"};
 const char* const kMonths3[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-const char* const kMonthsAP[] = {"Jan.", "Feb.", "March", "April", "May",  "June",
-                                 "July", "Aug.", "Sept.", "Oct.",  "Nov.", "Dec."};
+constexpr std::string_view kMonthsAP[] = {"Jan.", "Feb.", "March", "April", "May",  "June",
+                                          "July", "Aug.", "Sept.", "Oct.",  "Nov.", "Dec."};
 const char* const kWeekdays[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
 const char* const kWeekdaysAbbr[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
@@ -31,12 +32,6 @@ struct CharTable {
 };
 constexpr CharTable is_format_char("aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ");
 constexpr CharTable is_time_char("aAefgGhHiOPsTuZ");
-
-void append_int(std::string& out, std::int64_t v) {
-  char b[24];
-  auto r = std::to_chars(b, b + sizeof b, v);
-  out.append(b, r.ptr);
-}
 
 void append_two(std::string& out, int v) {
   if (v >= 0 && v < 100) {
@@ -146,7 +141,7 @@ bool format_char(char c, const Subject& s, std::string& out) {
         append_two(out, t.minute);
       }
     };
-    auto a = [&]() { out += t.hour > 11 ? "p.m." : "a.m."; };
+    auto a = [&]() { out += t.hour > 11 ? std::string_view("p.m.") : std::string_view("a.m."); };
     switch (c) {
       case 'a': a(); return true;
       case 'A': out += t.hour > 11 ? "PM" : "AM"; return true;

@@ -350,41 +350,56 @@ void render_value_in_context(const Value& value, Context& ctx, std::string& out)
     return;
   }
   // The text is written straight into out and escaped afterwards only when it
-  // holds a character that needs it (numbers and dates almost never do): no
-  // temporary string per printed value.
+  // holds a character that needs it: no temporary string per printed value.
+  // Numbers and booleans never do; a date or time only through what its
+  // format writes literally (format characters write digits, names and zone
+  // names), so the format is checked instead of the text.
   std::size_t mark = out.size();
+  bool may_need_escape = true;
+  auto special = [](std::string_view s) {
+    for (char c : s)
+      if (c == '<' || c == '>' || c == '&' || c == '\'' || c == '"') return true;
+    return false;
+  };
   // Naive datetimes format their e/O/T/Z/I in the default time zone
   // (Django's get_default_timezone()), aware ones in their own.
   const TimeZone* current = ctx.engine ? ctx.engine->time_zone() : nullptr;
   switch (value.type()) {
-    case Value::Type::Bool: value.append_str(out); break;
+    case Value::Type::Bool:
+      value.append_str(out);
+      may_need_escape = false;
+      break;
     case Value::Type::Int:
     case Value::Type::Float:
-    case Value::Type::Decimal: append_localized_number(value, out); break;
+    case Value::Type::Decimal:
+      append_localized_number(value, out);
+      may_need_escape = false;
+      break;
     case Value::Type::DateTime: {
       const std::string_view fmt = ctx.engine ? std::string_view(ctx.engine->options().datetime_format) : "N j, Y, P";
       if (ctx.use_tz && current && value.as_datetime().aware)
         append_format_date(out, Value::datetime(localtime(value.as_datetime(), current)), fmt, current);
       else
         append_format_date(out, value, fmt, current);
+      may_need_escape = special(fmt);
       break;
     }
-    case Value::Type::Date:
-      append_format_date(out, value, ctx.engine ? std::string_view(ctx.engine->options().date_format) : "N j, Y",
-                         current);
+    case Value::Type::Date: {
+      const std::string_view fmt = ctx.engine ? std::string_view(ctx.engine->options().date_format) : "N j, Y";
+      append_format_date(out, value, fmt, current);
+      may_need_escape = special(fmt);
       break;
-    case Value::Type::Time:
-      append_format_time(out, value, ctx.engine ? std::string_view(ctx.engine->options().time_format) : "P", current);
+    }
+    case Value::Type::Time: {
+      const std::string_view fmt = ctx.engine ? std::string_view(ctx.engine->options().time_format) : "P";
+      append_format_time(out, value, fmt, current);
+      may_need_escape = special(fmt);
       break;
+    }
     default: value.append_str(out); break;
   }
-  if (!ctx.autoescape || value.is_safe()) return;
-  bool special = false;
-  for (std::size_t i = mark; i < out.size() && !special; ++i) {
-    const char c = out[i];
-    special = c == '<' || c == '>' || c == '&' || c == '\'' || c == '"';
-  }
-  if (!special) return;
+  if (!may_need_escape || !ctx.autoescape || value.is_safe()) return;
+  if (!special(std::string_view(out).substr(mark))) return;
   std::string text = out.substr(mark);
   out.resize(mark);
   append_escaped(out, text);

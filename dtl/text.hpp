@@ -3,11 +3,27 @@
 // bytes): decoding, case mapping, whitespace, and the text utilities of
 // django.utils.text (Truncator, wrap, slugify, phone2numeric...).
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace dtl {
+
+/// Appends str(v) of an int. Written digit by digit: a printed number is
+/// short, and a page prints hundreds of them (ids, days, years), where
+/// to_chars plus an append (a memcpy call) cost several times more.
+inline void append_int(std::string& out, std::int64_t v) {
+  char buf[20];
+  char* p = buf + sizeof buf;
+  std::uint64_t u = v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  do {
+    *--p = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u);
+  if (v < 0) out += '-';
+  for (; p < buf + sizeof buf; ++p) out += *p;
+}
 
 /// Decodes the code point at s[i] and advances i (invalid bytes decode as
 /// themselves, one byte each).

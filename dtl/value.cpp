@@ -144,12 +144,7 @@ void Value::append_str(std::string& out) const {
   switch (v_.index()) {
     case 0: out += "None"; return;
     case 1: out += std::get<1>(v_) ? "True" : "False"; return;
-    case 2: {
-      char buf[24];
-      auto r = std::to_chars(buf, buf + sizeof buf, std::get<2>(v_));
-      out.append(buf, r.ptr);
-      return;
-    }
+    case 2: append_int(out, std::get<2>(v_)); return;
     case 3: out += python_float_repr(std::get<3>(v_)); return;
     case 4: out += std::get<4>(v_)->str(); return;
     case 5:

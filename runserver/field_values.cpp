@@ -272,7 +272,7 @@ std::string format_duration(std::int64_t us) {
 }
 
 dtl::Value from_db_value(const FieldDef& f, const db::SqlValue& v, const ValueSettings& s,
-                         const std::shared_ptr<const void>& owner) {
+                         std::shared_ptr<const void> owner) {
   if (v.is_null()) return dtl::Value::none();
   // A TEXT cell is read in place (`text`): a list page converts every cell it
   // shows, and a copy per cell was a third of its allocations.
@@ -329,7 +329,7 @@ dtl::Value from_db_value(const FieldDef& f, const db::SqlValue& v, const ValueSe
     default:
       if (v.is_int()) return dtl::Value::integer(v.as_int());
       if (v.is_real()) return dtl::Value::real(v.as_real());
-      if (owner && v.is_text()) return dtl::Value::string(dtl::String(owner, &v.as_text()));  // aliasing: no copy
+      if (owner && v.is_text()) return dtl::Value::string(dtl::String(std::move(owner), &v.as_text()));  // aliasing: no copy
       return dtl::Value::string(text());
   }
 }

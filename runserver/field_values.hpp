@@ -29,7 +29,7 @@ class FieldValueError : public std::runtime_error {
 /// (whatever keeps `v` alive and unchanged, e.g. the result batch holding the
 /// row), a str value shares the text of `v` instead of copying it.
 dtl::Value from_db_value(const models::FieldDef& field, const db::SqlValue& v, const ValueSettings& s,
-                         const std::shared_ptr<const void>& owner = nullptr);
+                         std::shared_ptr<const void> owner = nullptr);
 
 /// The stored form of a template/Python-level value for the field
 /// (to_python + get_db_prep_value); None → NULL. Strings are parsed as the

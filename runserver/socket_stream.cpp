@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <array>
@@ -49,14 +50,22 @@ bool BufferedSocketStream::is_readable() const {
 }
 
 ssize_t BufferedSocketStream::receive() {
-  in_.resize(16 * 1024);
-  in_pos_ = 0;
+  if (!in_) in_ = std::make_unique_for_overwrite<char[]>(kReceiveSize + kSlack);
+  in_pos_ = in_end_ = 0;
   ssize_t n;
   do {
-    n = ::recv(sock_, in_.data(), in_.size(), 0);  // SO_RCVTIMEO bounds the wait
+    n = ::recv(sock_, in_.get(), kReceiveSize, 0);  // SO_RCVTIMEO bounds the wait
   } while (n < 0 && errno == EINTR);
-  in_.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  in_end_ = n > 0 ? static_cast<std::size_t>(n) : 0;
   return n;
+}
+
+void BufferedSocketStream::replace_buffered_prefix(std::size_t count, std::string_view with) {
+  char* p = in_.get() + in_pos_;
+  const std::size_t rest = in_end_ - in_pos_ - count;
+  std::memmove(p + with.size(), p + count, rest);
+  std::memcpy(p, with.data(), with.size());
+  in_end_ = in_end_ - count + with.size();
 }
 
 bool BufferedSocketStream::fill() { return has_buffered_input() || receive() > 0; }
@@ -66,20 +75,47 @@ ssize_t BufferedSocketStream::read(char* ptr, std::size_t size) {
     ssize_t n = receive();
     if (n <= 0) return n < 0 ? -1 : 0;
   }
-  std::size_t take = std::min(size, in_.size() - in_pos_);
-  std::memcpy(ptr, in_.data() + in_pos_, take);
+  std::size_t take = std::min(size, in_end_ - in_pos_);
+  std::memcpy(ptr, in_.get() + in_pos_, take);
   in_pos_ += take;
   return static_cast<ssize_t>(take);
 }
 
 ssize_t BufferedSocketStream::write(const char* ptr, std::size_t size) {
   if (failed_) return -1;
-  if (out_.size() + size <= kMaxBuffered) {
+  if (size < kDirectWrite && out_.size() + size <= kMaxBuffered) {
     out_.append(ptr, size);
     return static_cast<ssize_t>(size);
   }
-  if (!flush() || !send_all(ptr, size)) return -1;
+  if (!send_buffered_and(ptr, size)) return -1;
   return static_cast<ssize_t>(size);
+}
+
+bool BufferedSocketStream::send_buffered_and(const char* data, std::size_t size) {
+  std::size_t head = out_.size();  // bytes of out_ not sent yet, at its end
+  while (head > 0) {
+    iovec iov[2] = {{out_.data() + (out_.size() - head), head}, {const_cast<char*>(data), size}};
+    msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = 2;
+    ssize_t n = ::sendmsg(sock_, &msg, MSG_NOSIGNAL);  // SO_SNDTIMEO bounds the wait
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      failed_ = true;
+      out_.clear();
+      return false;
+    }
+    const auto sent = static_cast<std::size_t>(n);
+    if (sent < head) {
+      head -= sent;
+      continue;
+    }
+    data += sent - head;
+    size -= sent - head;
+    head = 0;
+  }
+  out_.clear();
+  return send_all(data, size);
 }
 
 bool BufferedSocketStream::flush() {

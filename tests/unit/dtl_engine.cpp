@@ -252,3 +252,25 @@ TEST_CASE("lexer and smart_split follow Django", "[dtl][parser]") {
   CHECK(dtl::smart_split(R"(This is "a person\'s" test.)") ==
         std::vector<std::string>{"This", "is", R"("a person\'s")", "test."});
 }
+
+TEST_CASE("printed dates and times are escaped through what their format writes literally", "[dtl][engine]") {
+  // render_value_in_context checks the format, not the text, for a character
+  // to escape: the format characters write none.
+  dtl::EngineOptions o;
+  o.datetime_format = "\\<Y\\> N j, P \\&";
+  o.date_format = "D, j M Y 'y'";
+  o.time_format = "H:i";
+  dtl::Engine e(o);
+  dtl::DateTime dt;
+  dt.date = {2026, 11, 28};
+  dt.time = {7, 18, 3, 0};
+  dtl::Context::Items vars{{"dt", dtl::Value::datetime(dt)},
+                           {"d", dtl::Value::date(dt.date)},
+                           {"t", dtl::Value::time(dt.time)},
+                           {"n", dtl::Value::integer(-42)},
+                           {"b", dtl::Value::boolean(true)}};
+  CHECK(render(e, "{{ dt }}|{{ d }}|{{ t }}|{{ n }}|{{ b }}", vars) ==
+        "&lt;2026&gt; Nov. 28, 7:18 a.m. &amp;|Sat, 28 Nov 2026 &#x27;26&#x27;|07:18|-42|True");
+  CHECK(render(e, "{% autoescape off %}{{ dt }}|{{ d }}{% endautoescape %}", vars) ==
+        "<2026> Nov. 28, 7:18 a.m. &|Sat, 28 Nov 2026 '26'");
+}
