@@ -135,7 +135,7 @@ void dumps(const dtl::Value& v, std::string& out) {
 namespace {
 
 /// Reads n digits at s[i]; false when they are not all digits.
-bool digits(const std::string& s, std::size_t i, std::size_t n, int& out) {
+inline bool digits(const std::string& s, std::size_t i, std::size_t n, int& out) {
   if (i + n > s.size()) return false;
   int v = 0;
   for (std::size_t k = i; k < i + n; ++k) {

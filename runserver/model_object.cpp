@@ -263,8 +263,12 @@ std::int64_t RelatedManager::count() const {
 }  // namespace
 
 int ResultBatch::column_of(const FieldDef& f) const {
+  // The field usually is one of the batch's own (same FieldDef): pointers
+  // first, names only for a field of another copy of the model.
   for (std::size_t i = 0; i < columns.size(); ++i)
-    if (columns[i] == &f || columns[i]->name == f.name) return static_cast<int>(i);
+    if (columns[i] == &f) return static_cast<int>(i);
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (columns[i]->name == f.name) return static_cast<int>(i);
   return -1;
 }
 
@@ -281,9 +285,12 @@ dtl::Value make_instance(const std::shared_ptr<ResultBatch>& batch, std::size_t 
 }
 
 std::vector<dtl::Value> batch_instances(const std::shared_ptr<ResultBatch>& batch) {
+  const std::size_t n = batch->rows.size();
+  while (batch->instances.size() < n) batch->instances.emplace_back(batch.get(), batch->instances.size());
   std::vector<dtl::Value> out;
-  out.reserve(batch->rows.size());
-  for (std::size_t i = 0; i < batch->rows.size(); ++i) out.push_back(make_instance(batch, i));
+  out.reserve(n);
+  for (auto it = batch->instances.begin(); out.size() < n; ++it)
+    out.push_back(dtl::Value::object(dtl::ObjectPtr(batch, &*it)));  // aliasing, as make_instance
   return out;
 }
 
