@@ -49,6 +49,8 @@ class Variable {
   bool is_literal() const { return lookups_.empty(); }
   const std::string& text() const { return var_; }
   const Value& literal() const { return literal_; }
+  /// The dotted names of a variable (`post.title` → post, title).
+  const std::vector<std::string>& lookups() const { return lookups_; }
 
  private:
   std::string var_;
@@ -70,6 +72,8 @@ class FilterExpression {
   bool has_filters() const { return !filters_.empty(); }
   /// True when the expression is a variable (not a literal).
   bool is_variable() const { return var_.has_value() && !var_->is_literal(); }
+  /// The variable when the expression is only that (no filters), else nullptr.
+  const Variable* plain_variable() const { return filters_.empty() && is_variable() ? &*var_ : nullptr; }
   /// The names of the filters, in order.
   std::vector<std::string> filter_names() const;
 

@@ -411,6 +411,29 @@ class VariableNode : public Node {
  public:
   explicit VariableNode(FilterExpression fe) : fe_(std::move(fe)) {}
   void render(Context& ctx, std::string& out) const override {
+    // Fast paths for the commonest variables, without filters: `name`, and
+    // `obj.attr` on a runtime object (a model instance's field in a list).
+    // They print the value where it is, with no intermediate optional
+    // values; the result is the general path's (Variable::resolve makes the
+    // same context lookup and Object::resolve call). A failed lookup, or
+    // anything else, takes the general path.
+    if (const Variable* var = fe_.plain_variable()) {
+      const auto& names = var->lookups();
+      if (names.size() <= 2) {
+        if (const Value* base = ctx.get(names[0])) {
+          if (names.size() == 1) {
+            render_value_in_context(*base, ctx, out);
+            return;
+          }
+          if (base->is_object()) {
+            if (auto v = base->as_object().resolve(names[1])) {
+              render_value_in_context(*v, ctx, out);
+              return;
+            }
+          }
+        }
+      }
+    }
     render_value_in_context(fe_.resolve(ctx), ctx, out);
   }
   std::string repr() const override { return "<Variable Node: " + fe_.token() + ">"; }
