@@ -11,6 +11,12 @@
 // query (`WHERE fk IN (...)`) and cached there — a list of 100 posts showing
 // `post.author.username` and `post.comments.count` costs three queries, not
 // 201. Related instances form batches of their own, so chains stay batched.
+//
+// Ownership (no allocation per row): a batch holds its rows in one flat
+// block, and its instances in a deque; a template value of an instance, or
+// of one of its str fields, points into the batch and shares ownership of
+// it (std::shared_ptr's aliasing constructor). So a batch's rows must not
+// change once it has handed out values.
 #include <deque>
 #include <map>
 #include <memory>
@@ -76,7 +82,7 @@ struct ResultBatch : std::enable_shared_from_this<ResultBatch> {
   const ObjectEnv* env = nullptr;
   const models::ModelDef* model = nullptr;
   std::vector<const models::FieldDef*> columns;  // the model's concrete fields, in SELECT order
-  db::SqlRows rows;
+  db::SqlRows rows;  // set once, before any instance is made
   /// Forward relations: field name -> target pk (as text) -> instance.
   std::map<std::string, std::map<std::string, dtl::Value>> forward;
   /// To-many relations: accessor -> own pk (as text) -> instances.

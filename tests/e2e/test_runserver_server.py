@@ -704,23 +704,24 @@ def _comm(pid):
         return f.read().strip()
 
 
-def test_runserver_runs_with_a_larger_malloc_cache(site, tmp_path):
+def test_runserver_runs_with_a_larger_malloc_cache(site):
     """runserver re-executes itself once with glibc's per-thread cache enlarged
     (cli/malloc_tuning.hpp): same process, same name, still serving. A
     tcache_count the user set is left as it is, other tunables are kept."""
-    root, s = site
-    assert b"\0GLIBC_TUNABLES=glibc.malloc.tcache_count=1024\0" in b"\0" + _environ(s.proc.pid)
-    assert _comm(s.proc.pid) == "mvt"  # not "exe": ps and pkill see mvt
-    assert s.request("GET", "/1/")[0] == 200
-    # The user's own settings: another tunable is kept, their count wins.
-    other = Server(root, env=clean_env(GLIBC_TUNABLES="glibc.malloc.mxfast=64"))
-    mine = Server(root, env=clean_env(GLIBC_TUNABLES="glibc.malloc.tcache_count=16"))
+    root, _ = site
+    base = {k: v for k, v in clean_env().items() if k != "GLIBC_TUNABLES"}
+    plain = Server(root, env=base)
+    other = Server(root, env={**base, "GLIBC_TUNABLES": "glibc.malloc.mxfast=64"})
+    mine = Server(root, env={**base, "GLIBC_TUNABLES": "glibc.malloc.tcache_count=16"})
     try:
+        assert b"\0GLIBC_TUNABLES=glibc.malloc.tcache_count=1024\0" in b"\0" + _environ(plain.proc.pid)
+        assert _comm(plain.proc.pid) == "mvt"  # not "exe": ps and pkill see mvt
         assert re.search(rb"GLIBC_TUNABLES=glibc\.malloc\.mxfast=64[:\0]glibc\.malloc\.tcache_count=1024\0",
                          _environ(other.proc.pid))
         assert b"GLIBC_TUNABLES=glibc.malloc.tcache_count=16\0" in _environ(mine.proc.pid)
         assert b"tcache_count=1024" not in _environ(mine.proc.pid)
-        assert other.request("GET", "/1/")[0] == 200 and mine.request("GET", "/1/")[0] == 200
+        for s in (plain, other, mine):
+            assert s.request("GET", "/1/")[0] == 200
     finally:
-        other.stop()
-        mine.stop()
+        for s in (plain, other, mine):
+            s.stop()
