@@ -6,6 +6,7 @@ static file, measured with wrk in one run (issue 5's benchmark; not a test).
     /usr/bin/python3 bench/server_compare.py [--mvt build/mvt] [--seconds 10] [--connections 32] [--rounds 1]
 
 Prints requests/s for each server, the ratios, and mvt's RSS after the run.
+Each server is warmed up with one unmeasured second of the same load.
 With --rounds N the three servers are measured N times in turn and the
 medians are printed beside each round's numbers (on a shared or virtual
 machine one server's rate can vary by a fifth from one minute to the next).
@@ -174,6 +175,11 @@ http {{ access_log off; server {{ listen 127.0.0.1:{p_ng}; root {www}; }} }}
                                       stderr=subprocess.DEVNULL))
         wait_port(p_ng)
         print(f"page: {len(page)} bytes from mvt, {len(django_page)} from Django (same template and data)")
+        # Each server first serves the same load for a second, unmeasured
+        # (threads, caches and page faults of a first burst).
+        wrk(f"http://127.0.0.1:{p_mvt}/", 1, args.connections)
+        wrk(f"http://127.0.0.1:{p_dj}/", 1, min(args.connections, 8))
+        wrk(f"http://127.0.0.1:{p_ng}/index.html", 1, args.connections)
         rounds = []
         for n in range(args.rounds):
             rounds.append((wrk(f"http://127.0.0.1:{p_mvt}/", args.seconds, args.connections),
