@@ -2,7 +2,6 @@
 // django/utils/timesince.py.
 #include "dtl/dateformat.hpp"
 
-#include <charconv>
 #include <cstdio>
 
 #include "dtl/errors.hpp"

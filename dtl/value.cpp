@@ -1,6 +1,5 @@
 #include "dtl/value.hpp"
 
-#include <charconv>
 #include <cstdio>
 
 #include "dtl/text.hpp"

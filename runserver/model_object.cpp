@@ -278,19 +278,32 @@ std::shared_ptr<ResultBatch> run_query(const ObjectEnv& env, const db::QuerySet&
   return b;
 }
 
+namespace {
+
+/// Makes the batch's instances up to row `count` (exclusive).
+void make_instances(ResultBatch& b, std::size_t count) {
+  while (b.instances.size() < count) b.instances.emplace_back(&b, b.instances.size());
+}
+
+/// The template value of an instance of `batch`: it points at the instance
+/// and owns the batch (shared_ptr's aliasing constructor).
+dtl::Value instance_value(const std::shared_ptr<ResultBatch>& batch, const ModelInstance& instance) {
+  return dtl::Value::object(dtl::ObjectPtr(batch, &instance));
+}
+
+}  // namespace
+
 dtl::Value make_instance(const std::shared_ptr<ResultBatch>& batch, std::size_t index) {
-  while (batch->instances.size() <= index) batch->instances.emplace_back(batch.get(), batch->instances.size());
-  // Aliasing: the value points at the instance and owns the batch.
-  return dtl::Value::object(dtl::ObjectPtr(batch, &batch->instances[index]));
+  make_instances(*batch, index + 1);
+  return instance_value(batch, batch->instances[index]);
 }
 
 std::vector<dtl::Value> batch_instances(const std::shared_ptr<ResultBatch>& batch) {
   const std::size_t n = batch->rows.size();
-  while (batch->instances.size() < n) batch->instances.emplace_back(batch.get(), batch->instances.size());
+  make_instances(*batch, n);
   std::vector<dtl::Value> out;
   out.reserve(n);
-  for (auto it = batch->instances.begin(); out.size() < n; ++it)
-    out.push_back(dtl::Value::object(dtl::ObjectPtr(batch, &*it)));  // aliasing, as make_instance
+  for (auto it = batch->instances.begin(); out.size() < n; ++it) out.push_back(instance_value(batch, *it));
   return out;
 }
 
@@ -444,11 +457,6 @@ std::optional<dtl::Value> QuerySetObject::resolve(std::string_view name) const {
     return dtl::Value::boolean(!one.items().empty());
   }
   if (name == "first" || name == "last") {
-    if (list_) {
-      const auto& l = list_->items;
-      if (l.empty()) return dtl::Value::none();
-      return name == "first" ? l.front() : l.back();
-    }
     const auto& l = items();
     if (l.empty()) return dtl::Value::none();
     return name == "first" ? l.front() : l.back();

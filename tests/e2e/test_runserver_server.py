@@ -725,3 +725,38 @@ def test_runserver_runs_with_a_larger_malloc_cache(site):
     finally:
         for s in (plain, other, mine):
             s.stop()
+
+
+def test_large_responses_arrive_whole_on_a_kept_alive_connection(tmp_path):
+    """Bodies past the socket's buffer (kDirectWrite, 4 KB) go out behind
+    their headers in one sendmsg() that the kernel may take in parts: a
+    200 KB page and a 300 KB static file arrive byte for byte, and the same
+    connection then serves the next request."""
+    files = dict(FILES)
+    files["blog/templates/blog/post_detail.html"] = "[{{ object.body }}]"
+    root = make_project(tmp_path, files)
+    migrate(root)
+    body = "".join(f"line {i} <b>&'\"</b>\n" for i in range(8000))
+    con = sqlite3.connect(root / "db.sqlite3")
+    con.execute("INSERT INTO blog_post (id, title, body) VALUES (1, 'Big', ?)", (body,))
+    con.commit()
+    con.close()
+    blob = bytes(range(256)) * 1200
+    (root / "static").mkdir(exist_ok=True)
+    (root / "static" / "big.bin").write_bytes(blob)
+    s = Server(root)
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", s.port, timeout=10)
+        c.request("GET", "/1/")
+        r = c.getresponse()
+        escaped = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        assert (r.status, r.read().decode()) == (200, "[" + escaped.replace("'", "&#x27;") + "]")
+        c.request("GET", "/static/big.bin")
+        r = c.getresponse()
+        assert (r.status, r.read()) == (200, blob)
+        c.request("GET", "/about/")
+        r = c.getresponse()
+        assert (r.status, r.read()) == (200, b"about /about/")
+        c.close()
+    finally:
+        s.stop()
