@@ -5,6 +5,8 @@
 #include <locale.h>
 #include <wctype.h>
 
+#include "dtl/errors.hpp"
+
 namespace dtl {
 
 namespace {
@@ -225,26 +227,38 @@ std::vector<std::string> py_split(std::string_view s) {
   return out;
 }
 
+namespace {
+
+/// `n` spaces of padding. Past 64 Mi characters this raises Python's
+/// MemoryError instead of trying (Python would try, and fail only when the
+/// allocation does; a width like 2**63-1 must not take the server down).
+std::string padding(long n) {
+  constexpr long kMaxPadding = 64L * 1024 * 1024;
+  if (n > kMaxPadding) throw RenderError("MemoryError", "");
+  return std::string(static_cast<std::size_t>(n), ' ');
+}
+
+}  // namespace
+
 std::string py_center(std::string_view s, long width) {
   long len = static_cast<long>(utf8_length(s));
   if (width <= len) return std::string(s);
   long marg = width - len;
   long left = marg / 2 + (marg & width & 1);
-  return std::string(static_cast<std::size_t>(left), ' ') + std::string(s) +
-         std::string(static_cast<std::size_t>(marg - left), ' ');
+  return padding(left) + std::string(s) + padding(marg - left);
 }
 
 std::string py_ljust(std::string_view s, long width) {
   long len = static_cast<long>(utf8_length(s));
   std::string out(s);
-  if (width > len) out.append(static_cast<std::size_t>(width - len), ' ');
+  if (width > len) out += padding(width - len);
   return out;
 }
 
 std::string py_rjust(std::string_view s, long width) {
   long len = static_cast<long>(utf8_length(s));
   std::string out;
-  if (width > len) out.append(static_cast<std::size_t>(width - len), ' ');
+  if (width > len) out = padding(width - len);
   out.append(s);
   return out;
 }

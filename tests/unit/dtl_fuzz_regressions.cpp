@@ -34,3 +34,18 @@ TEST_CASE("fuzz_template crash-5ac87ea4: integer add, divisibleby and filesizefo
   CHECK(render("{{ minint|filesizeformat }}") == "-8192.0\xc2\xa0PB");
   CHECK(render("{{ big|filesizeformat }}") == "8192.0\xc2\xa0PB");
 }
+
+TEST_CASE("fuzz_template crash-756bbcee: ljust, rjust and center to a width of 2**63-1", "[dtl][fuzz]") {
+  // dtl/text.cpp: the padding was allocated whatever the width (ASan aborts on
+  // a 9 EB request). Python raises MemoryError for such a width; so does mvt,
+  // past 64 Mi characters of padding. Ordinary widths pad as before.
+  for (const char* f : {"ljust", "rjust", "center"}) {
+    try {
+      render(std::string("{{ 'a'|") + f + ":big }}");
+      FAIL("no MemoryError for " << f);
+    } catch (const dtl::RenderError& e) {
+      CHECK(e.error_class() == "MemoryError");
+    }
+  }
+  CHECK(render(".{{ 'ab'|ljust:\"5\" }}.{{ 'ab'|rjust:5 }}.{{ 'ab'|center:5 }}.") == ".ab   .   ab.  ab .");  // Python's str.ljust, rjust, center
+}
